@@ -1,0 +1,242 @@
+package dev.nodeless;
+
+import dev.nodeless.internal.LauncherCore;
+import dev.nodeless.spi.PodProvider;
+import dev.nodeless.spi.PodProviderFactory;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+
+/**
+ * Runs Kubernetes pods through one provider: validates and resolves each pod, hands it to the
+ * provider, and keeps the latest status of every pod it owns.
+ *
+ * <h2>Threading</h2>
+ *
+ * <p>All methods are thread-safe and return without waiting for provider work, except the {@code
+ * await*} and {@code *AndWait} conveniences, which block the calling thread. The launcher owns
+ * three kinds of threads and stops them in {@link #close()}: one event thread that delivers status
+ * changes and lifecycle events in order, one small scheduler the provider uses for timers, and the
+ * executor for reference resolution (a bounded pool unless the builder is given one, which the
+ * launcher then does not shut down). No thread is held per pod, so thousands of pods need no more
+ * threads than a few.
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * <p>When built, the launcher asks the provider which pods it already owns, for example those left
+ * by a launcher that crashed, and tracks them too. {@link #close()} closes the provider; whether
+ * pods outlive it is up to the provider (the local provider stops them).
+ */
+public final class PodLauncher implements AutoCloseable {
+
+  private final LauncherCore core;
+
+  private PodLauncher(LauncherCore core) {
+    this.core = core;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Name of the provider this launcher runs pods on. */
+  public String providerName() {
+    return core.providerName();
+  }
+
+  /**
+   * Launches a pod. A pod without {@code metadata.uid} gets a random one, and one without a
+   * namespace gets {@code default}. Launching a UID this launcher already owns returns the existing
+   * pod and starts nothing.
+   *
+   * @return a future of the pod's reference, completed once the provider accepted the pod; it fails
+   *     with {@link PodValidationException} listing every problem when the pod is invalid, in which
+   *     case nothing was started
+   */
+  public CompletableFuture<PodRef> launch(Pod pod) {
+    Objects.requireNonNull(pod, "pod");
+    return core.launch(pod);
+  }
+
+  /** Launches a pod and waits until the provider accepted it. */
+  public PodRef launchAndWait(Pod pod, Duration timeout) {
+    return LauncherCore.join(launch(pod), timeout, "launch");
+  }
+
+  /** The latest status of a pod, or empty when this launcher does not own it. */
+  public Optional<PodStatus> status(PodRef pod) {
+    return core.status(pod);
+  }
+
+  /** The pods this launcher owns, launched or adopted, in launch order. */
+  public List<PodRef> list() {
+    return core.list();
+  }
+
+  /**
+   * Subscribes to the status changes of one pod. The listener first receives the current status,
+   * then every change, on the launcher's event thread.
+   */
+  public Subscription subscribe(PodRef pod, PodStatusListener listener) {
+    return core.subscribe(pod, listener);
+  }
+
+  /** Subscribes to the status changes of every pod of this launcher. */
+  public Subscription subscribeAll(PodStatusListener listener) {
+    return core.subscribeAll(listener);
+  }
+
+  /**
+   * Returns a future that completes with the first status of the pod that matches the condition,
+   * the current one included.
+   */
+  public CompletableFuture<PodStatus> when(PodRef pod, Predicate<PodStatus> condition) {
+    return core.when(pod, condition);
+  }
+
+  /** Blocks until the pod is {@code Running}, {@code Succeeded} or {@code Failed}. */
+  public PodStatus awaitStarted(PodRef pod, Duration timeout) {
+    return LauncherCore.join(
+        when(pod, status -> !"Pending".equals(status.getPhase())), timeout, "wait for pod start");
+  }
+
+  /** Blocks until the pod is {@code Succeeded} or {@code Failed}. */
+  public PodStatus awaitCompletion(PodRef pod, Duration timeout) {
+    return LauncherCore.join(when(pod, PodPhases::isFinished), timeout, "wait for pod completion");
+  }
+
+  /**
+   * Opens the log of one container. With {@link LogOptions#follow()} reads block until new lines
+   * arrive or the container stops; close the stream to stop following.
+   */
+  public InputStream logs(PodRef pod, String container, LogOptions options) {
+    return core.logs(pod, container, options);
+  }
+
+  /**
+   * Terminates a pod: pre-stop hooks, then SIGTERM, then SIGKILL once the grace period ends.
+   * Terminating an unknown or finished pod succeeds.
+   *
+   * @param gracePeriod how long the containers get between SIGTERM and SIGKILL; {@code null} means
+   *     the pod's own {@code terminationGracePeriodSeconds}, 30 s when unset
+   */
+  public CompletableFuture<Void> terminate(PodRef pod, Duration gracePeriod) {
+    return core.terminate(pod, gracePeriod);
+  }
+
+  /** Terminates a pod and blocks until nothing of it runs. */
+  public void terminateAndWait(PodRef pod, Duration gracePeriod, Duration timeout) {
+    LauncherCore.join(terminate(pod, gracePeriod), timeout, "terminate");
+  }
+
+  /** Whether the provider can launch pods now. */
+  public boolean healthy() {
+    return core.healthy();
+  }
+
+  /** Closes the provider and stops the launcher's threads. Closing twice has no effect. */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  /** Builds a {@link PodLauncher}. Not thread-safe; build once and share the launcher. */
+  public static final class Builder {
+    private PodProvider provider;
+    private String providerName;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private ReferenceResolver resolver = ReferenceResolver.none();
+    private final List<PodLifecycleListener> listeners = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private Executor resolveExecutor;
+    private Iterable<PodProviderFactory> factories;
+
+    private Builder() {}
+
+    /**
+     * Uses this provider instead of discovering one. The launcher closes it in {@link
+     * PodLauncher#close()}.
+     */
+    public Builder provider(PodProvider provider) {
+      this.provider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /** Discovers only the provider with this name, such as {@code local}. */
+    public Builder providerName(String providerName) {
+      this.providerName = Objects.requireNonNull(providerName, "providerName");
+      return this;
+    }
+
+    /** Sets one provider setting, such as {@code local.stateDir}. */
+    public Builder setting(String key, String value) {
+      settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder settings(Map<String, String> settings) {
+      settings.forEach(this::setting);
+      return this;
+    }
+
+    /** Where ConfigMaps and Secrets come from; by default none are found. */
+    public Builder resolver(ReferenceResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    public Builder listener(PodLifecycleListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Runs reference resolution, which may block on the resolver, on this executor. The caller
+     * keeps ownership and shuts it down.
+     */
+    public Builder resolveExecutor(Executor executor) {
+      this.resolveExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Replaces {@link java.util.ServiceLoader} discovery with these factories. */
+    public Builder providerFactories(Iterable<PodProviderFactory> factories) {
+      this.factories = Objects.requireNonNull(factories, "factories");
+      return this;
+    }
+
+    /**
+     * Builds the launcher: picks the provider, then adopts the pods it already owns.
+     *
+     * @throws NoProviderException when no provider fits, listing each one tried
+     */
+    public PodLauncher build() {
+      return new PodLauncher(
+          new LauncherCore(
+              provider,
+              providerName,
+              settings,
+              resolver,
+              listeners,
+              clock,
+              resolveExecutor,
+              factories));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.nodeless.spi;
+
+import io.fabric8.kubernetes.api.model.Container;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One container after reference resolution.
+ *
+ * @param container the container as written in the pod spec
+ * @param fieldPath its path in the pod, such as {@code spec.initContainers[0]}, for messages
+ * @param init whether it is an init container (native sidecars included)
+ * @param command the command after {@code $(VAR)} expansion; empty when the spec has none
+ * @param args the arguments after {@code $(VAR)} expansion; empty when the spec has none
+ * @param env the final environment in Kubernetes order: {@code envFrom} entries first, then {@code
+ *     env}, a later name replacing an earlier one
+ */
+public record ResolvedContainer(
+    Container container,
+    String fieldPath,
+    boolean init,
+    List<String> command,
+    List<String> args,
+    List<EnvValue> env) {
+
+  public ResolvedContainer {
+    Objects.requireNonNull(container, "container");
+    Objects.requireNonNull(fieldPath, "fieldPath");
+    command = List.copyOf(command);
+    args = List.copyOf(args);
+    env = List.copyOf(env);
+  }
+
+  public String name() {
+    return container.getName();
+  }
+
+  /** Whether this is a native sidecar: an init container with {@code restartPolicy: Always}. */
+  public boolean sidecar() {
+    return init && "Always".equals(container.getRestartPolicy());
+  }
+}
