@@ -64,11 +64,39 @@ abstract class LocalTestSupport {
     return PodLauncher.builder().providerName("local").settings(settings).build();
   }
 
-  static List<ProcessHandle> processesOf(String token) {
-    return ProcessHandle.allProcesses()
-        .filter(
-            process -> process.info().commandLine().map(line -> line.contains(token)).orElse(false))
-        .toList();
+  /** Processes whose environment holds the token; it survives {@code exec}, unlike argv. */
+  static List<Long> processesOf(String token) {
+    byte[] needle = token.getBytes(StandardCharsets.US_ASCII);
+    List<Long> found = new java.util.ArrayList<>();
+    try (java.nio.file.DirectoryStream<Path> entries =
+        java.nio.file.Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path entry : entries) {
+        try {
+          byte[] environ = java.nio.file.Files.readAllBytes(entry.resolve("environ"));
+          if (indexOf(environ, needle) >= 0) {
+            found.add(Long.parseLong(entry.getFileName().toString()));
+          }
+        } catch (IOException e) {
+          // The process ended while reading.
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return found;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** A container that runs {@code script} with {@code sh -c}. */
@@ -76,7 +104,11 @@ abstract class LocalTestSupport {
     return new ContainerBuilder()
         .withName(name)
         .withImage("busybox")
-        .withCommand("sh", "-c", script, token);
+        .withCommand("sh", "-c", script)
+        .addNewEnv()
+        .withName("NODELESS_TEST_TOKEN")
+        .withValue(token)
+        .endEnv();
   }
 
   static PodBuilder pod(String name, Container... containers) {
