@@ -40,7 +40,7 @@ class PersistenceTest extends LocalTestSupport {
                 SupervisorProcess.class.getName(),
                 stateDir.toString(),
                 token)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(stateDir.resolve("supervisor.err").toFile())
             .start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -50,7 +50,9 @@ class PersistenceTest extends LocalTestSupport {
         return line.substring("RUNNING ".length());
       }
     }
-    throw new AssertionError("the supervisor process ended before its pod ran");
+    throw new AssertionError(
+        "the supervisor process ended before its pod ran: "
+            + Files.readString(stateDir.resolve("supervisor.err")));
   }
 
   @Test

@@ -30,6 +30,7 @@ public final class SupervisorProcess {
                 .withNewSpec()
                 .addNewContainer()
                 .withName("main")
+                .withImage("busybox")
                 .withCommand("sh", "-c", "echo hello from child; sleep 1000 & wait")
                 .addNewEnv()
                 .withName("NODELESS_TEST_TOKEN")

@@ -7,7 +7,6 @@ import dev.nodeless.PodLauncher;
 import dev.nodeless.PodValidationException;
 import dev.nodeless.ValidationProblem;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -49,12 +48,6 @@ class ValidationTest extends LocalTestSupport {
                 shell("main", "true")
                     .withLivenessProbe(
                         new ProbeBuilder().withNewGrpc().withPort(2379).endGrpc().build())
-                    .withReadinessProbe(
-                        new ProbeBuilder()
-                            .withNewHttpGet()
-                            .withPort(new IntOrString("metrics"))
-                            .endHttpGet()
-                            .build())
                     .withVolumeMounts(
                         new VolumeMountBuilder().withName("data").withMountPath("/data").build())
                     .build())
@@ -74,9 +67,7 @@ class ValidationTest extends LocalTestSupport {
     assertThat(problems)
         .extracting(ValidationProblem::fieldPath)
         .containsExactlyInAnyOrder(
-            "spec.volumes[0].persistentVolumeClaim",
-            "spec.containers[0].livenessProbe.grpc",
-            "spec.containers[0].readinessProbe.httpGet.port");
+            "spec.volumes[0].persistentVolumeClaim", "spec.containers[0].livenessProbe.grpc");
   }
 
   @Test
