@@ -23,7 +23,7 @@ public final class RecordingProvider implements PodProvider {
   private final DownwardFacts facts;
   private final List<ResolvedPod> validated = new CopyOnWriteArrayList<>();
   private final List<ResolvedPod> launched = new CopyOnWriteArrayList<>();
-  private final List<PodRef> terminated = new CopyOnWriteArrayList<>();
+  private final List<Termination> terminated = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   public RecordingProvider(DownwardFacts facts) {
@@ -66,7 +66,7 @@ public final class RecordingProvider implements PodProvider {
 
   @Override
   public CompletableFuture<Void> terminate(PodRef pod, Duration gracePeriod) {
-    terminated.add(pod);
+    terminated.add(new Termination(pod, gracePeriod));
     return CompletableFuture.completedFuture(null);
   }
 
@@ -95,9 +95,13 @@ public final class RecordingProvider implements PodProvider {
     return List.copyOf(launched);
   }
 
-  public List<PodRef> terminated() {
+  /** Calls of {@link #terminate}, in call order. */
+  public List<Termination> terminated() {
     return List.copyOf(terminated);
   }
+
+  /** One recorded {@link #terminate} call. */
+  public record Termination(PodRef pod, Duration gracePeriod) {}
 
   public boolean closed() {
     return closed;
