@@ -169,8 +169,9 @@ final class PodResolver {
 
   /**
    * Whether an envFrom key, with its prefix, can be a variable name. Kubelets before relaxed name
-   * validation skipped keys that were not C-style names; with it, only keys that can never be an
-   * environment variable name (empty, {@code =}, characters outside printable ASCII) remain.
+   * validation skipped keys that were not C-style names. Under relaxed validation only keys that
+   * can never name a variable remain: empty ones, and those with {@code =} or characters outside
+   * printable ASCII.
    */
   private boolean acceptEnvFromKey(String varName, String kind, String object) {
     if (Names.isEnvName(varName)) {
@@ -565,7 +566,7 @@ final class PodResolver {
   }
 
   /**
-   * The decoded content of a Secret: {@code data} decoded from base64, with {@code stringData}
+   * Looks up a Secret and decodes its content: {@code data} from base64, with {@code stringData}
    * merged over it as the API server does on write.
    */
   private Optional<Map<String, byte[]>> secret(String name, String path) {

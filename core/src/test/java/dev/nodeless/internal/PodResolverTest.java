@@ -270,7 +270,7 @@ class PodResolverTest {
   }
 
   @Test
-  void envFromPrefixAppliesAndInvalidNamesAreSkipped() {
+  void envFromPrefixSkipsInvalidNames() {
     Pod pod =
         pod(
             """
@@ -452,7 +452,7 @@ class PodResolverTest {
   // ---- resourceFieldRef ---------------------------------------------------------------------
 
   @Test
-  void resourceFieldRefRoundsUpAndFallsBackToAllocatable() {
+  void resourceFieldRefRoundsUp() {
     Pod pod =
         pod(
             """
@@ -495,7 +495,7 @@ class PodResolverTest {
   }
 
   @Test
-  void resourceFieldRefWithoutLimitOrAllocatableIsProblem() {
+  void resourceFieldRefNeedsLimitOrAllocatable() {
     Pod pod =
         pod(
             """
@@ -519,7 +519,7 @@ class PodResolverTest {
   // ---- volumes ------------------------------------------------------------------------------
 
   @Test
-  void configMapVolumeWritesDataAndBinaryDataWithModes() {
+  void configMapVolumeAppliesModes() {
     Pod pod =
         pod(
             """

@@ -30,7 +30,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The validator's contract over generated pods: every valid pod passes, and every pod broken by a
- * mutation from the catalogue is rejected at the mutated field before the provider sees a launch.
+ * mutation from the catalogue is rejected at the mutated field before the provider receives a
+ * launch.
  */
 class ValidationPropertiesTest {
   private static RecordingProvider provider;

@@ -94,7 +94,7 @@ class EffectiveResourcesTest {
   }
 
   @Test
-  void sidecarAfterInitContainerDoesNotAddToIt() {
+  void sidecarAfterInitAddsNothing() {
     PodSpec spec =
         new PodSpecBuilder()
             .withInitContainers(
@@ -194,7 +194,7 @@ class EffectiveResourcesTest {
   }
 
   @Test
-  void podLevelLimitDefaultsRequestToContainerRequests() {
+  void podLimitKeepsContainerRequests() {
     PodSpec spec =
         new PodSpecBuilder()
             .withResources(requirements(null, null, "4", null))
@@ -209,7 +209,7 @@ class EffectiveResourcesTest {
   }
 
   @Test
-  void podLevelLimitDefaultsRequestToLimitWithoutContainerRequests() {
+  void podLimitAloneDefaultsRequest() {
     PodSpec spec =
         new PodSpecBuilder()
             .withResources(requirements(null, null, "2", "1Gi"))

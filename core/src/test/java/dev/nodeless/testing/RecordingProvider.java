@@ -30,7 +30,9 @@ public final class RecordingProvider implements PodProvider {
     this.facts = facts;
   }
 
-  /** A provider that knows the node name and addresses, and allocatable 4 cores and 8 GiB. */
+  /**
+   * A provider that reports a node name, host and pod addresses, and allocatable 4 cores and 8 GiB.
+   */
   public static RecordingProvider withFacts() {
     return new RecordingProvider(
         new DownwardFacts(
