@@ -512,6 +512,8 @@ final class ContainerValidator {
       }
     }
 
+    // NOTE: the API server defaults an explicit 0 to the default before checking, so it accepts
+    // periodSeconds: 0 and similar fields that these checks reject.
     atLeast(probePath + ".initialDelaySeconds", probe.getInitialDelaySeconds(), 0);
     atLeast(probePath + ".periodSeconds", probe.getPeriodSeconds(), 1);
     atLeast(probePath + ".timeoutSeconds", probe.getTimeoutSeconds(), 1);

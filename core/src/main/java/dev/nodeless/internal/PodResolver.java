@@ -289,6 +289,8 @@ final class PodResolver {
         name, utf8(value), EnvValue.Source.SECRET, selector.getName(), selector.getKey());
   }
 
+  // TODO: flag command and args that $(VAR) expansion filled from a Secret, so providers can keep
+  // them out of plain fields; ResolvedContainer has no such flag yet.
   private static List<String> expandAll(List<String> values, Map<String, EnvValue> env) {
     if (values == null) {
       return List.of();
@@ -421,6 +423,7 @@ final class PodResolver {
               + " TokenRequest API), or remove the serviceAccountToken source");
       return;
     }
+    // TODO: refresh the token before it expires, as the kubelet does at 80% of its lifetime.
     files.add(
         new VolumeFile(token.getPath(), issued.get().getBytes(StandardCharsets.UTF_8), mode, true));
   }
