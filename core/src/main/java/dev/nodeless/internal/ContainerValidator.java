@@ -520,7 +520,7 @@ final class ContainerValidator {
     atLeast(probePath + ".successThreshold", probe.getSuccessThreshold(), 0);
     atLeast(probePath + ".failureThreshold", probe.getFailureThreshold(), 0);
     Integer success = probe.getSuccessThreshold();
-    if (!field.equals("readinessProbe") && success != null && success != 1) {
+    if (!field.equals("readinessProbe") && success != null && success > 1) {
       problems.add(
           probePath + ".successThreshold",
           success.toString(),
