@@ -50,9 +50,13 @@ tags=(
   mcr.microsoft.com/cbl-mariner/busybox:1.35
   docker.io/library/alpine:latest
 )
+# Bump when the image contents change, so that machines that have an older build import again.
+build=2
 absent=()
 for tag in "${tags[@]}"; do
-  podman image exists "$tag" || absent+=("$tag")
+  label=$(podman image inspect --format '{{index .Config.Labels "dev.nodeless.image-build"}}' \
+    "$tag" 2>/dev/null || true)
+  [ "$label" = "$build" ] || absent+=("$tag")
 done
 if [ ${#absent[@]} -gt 0 ]; then
   rootfs=$(mktemp -d)
@@ -63,11 +67,24 @@ if [ ${#absent[@]} -gt 0 ]; then
   for applet in $(/bin/busybox --list); do
     [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
   done
+  # Debian's busybox lacks the printenv applet that the busybox image has; a script stands in.
+  cat > "$rootfs/bin/printenv" <<'SCRIPT'
+#!/bin/sh
+# printenv [NAME...]: prints the named variables, or all of them; exits 1 if one is unset.
+[ $# -eq 0 ] && exec env
+status=0
+for name in "$@"; do
+  if eval "[ -n \"\${$name+set}\" ]"; then eval "printf '%s\\n' \"\$$name\""; else status=1; fi
+done
+exit $status
+SCRIPT
+  chmod 755 "$rootfs/bin/printenv"
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' \
     > "$rootfs/etc/passwd"
   printf 'root:x:0:\nnobody:x:65534:\n' > "$rootfs/etc/group"
   id=$(tar -C "$rootfs" -c . | podman import --quiet \
     --change 'CMD ["sh"]' \
+    --change "LABEL dev.nodeless.image-build=$build" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     - "${tags[0]}")
   for tag in "${tags[@]}"; do

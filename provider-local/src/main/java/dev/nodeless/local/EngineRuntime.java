@@ -97,6 +97,7 @@ final class EngineRuntime implements ContainerRuntime {
   private final AtomicBoolean sizeWarning = new AtomicBoolean();
   private final Instant startedAt;
   private final ScheduledFuture<?> safetyPoll;
+  private final KernelOomWatcher oomWatcher;
   private volatile Process events;
   private volatile Instant lastEvent;
 
@@ -128,7 +129,7 @@ final class EngineRuntime implements ContainerRuntime {
             : root || engine.kind() == Kind.DOCKER
                 ? List.of(nsenter)
                 : List.of(engine.binary().toString(), "unshare", nsenter);
-    watchEvents();
+    this.oomWatcher = KernelOomWatcher.shared();
     this.safetyPoll =
         scheduler.scheduleWithFixedDelay(
             () -> blocking.execute(this::checkRunning),
@@ -216,6 +217,7 @@ final class EngineRuntime implements ContainerRuntime {
       String network = hostNetwork ? "host" : settings.network();
       if (engine.kind() == Kind.PODMAN) {
         args.addAll(List.of("pod", "create", "--name", name, "--infra-name", sandbox.infra));
+        keepMounted(sandbox, args);
         args.addAll(labels(ref));
         args.addAll(List.of("--network", network));
         if (!hostNetwork) {
@@ -228,6 +230,7 @@ final class EngineRuntime implements ContainerRuntime {
                     : "ipc,net,uts"));
       } else {
         args.addAll(List.of("run", "-d", "--name", sandbox.infra));
+        keepMounted(sandbox, args);
         args.addAll(labels(ref));
         args.addAll(List.of("--network", network, "--ipc", "shareable"));
         if (!hostNetwork) {
@@ -275,6 +278,16 @@ final class EngineRuntime implements ContainerRuntime {
     } catch (IOException | RuntimeException e) {
       sandbox.close();
       throw e;
+    }
+  }
+
+  /**
+   * Mounts the tmpfs volumes into the infra container too: the engine unmounts a tmpfs volume, and
+   * loses its files, once no running container uses it, while an emptyDir lives as long as its pod.
+   */
+  private static void keepMounted(EngineSandbox sandbox, List<String> args) {
+    for (String volume : sandbox.memoryVolumes.values()) {
+      args.add("--volume=" + volume + ":/.nodeless-volumes/" + volume);
     }
   }
 
@@ -601,6 +614,7 @@ final class EngineRuntime implements ContainerRuntime {
     args.addAll(launch.spec().args());
 
     EngineContainer instance = new EngineContainer(name, launch, sandbox, image);
+    followEvents();
     running.put(name, instance);
     Result result = engine.run(args, values, ContainerEngine.COMMAND_TIMEOUT);
     if (!result.ok()) {
@@ -811,6 +825,13 @@ final class EngineRuntime implements ContainerRuntime {
 
   // ---- exits ---------------------------------------------------------------------------------
 
+  /** Starts following the event stream before the first container; it replays from the start. */
+  private synchronized void followEvents() {
+    if (events == null) {
+      watchEvents();
+    }
+  }
+
   private void watchEvents() {
     if (closed.get()) {
       return;
@@ -971,7 +992,8 @@ final class EngineRuntime implements ContainerRuntime {
           return;
         }
         exitCode = ((Number) state.get("ExitCode")).intValue();
-        oomKilled = Boolean.TRUE.equals(state.get("OOMKilled"));
+        oomKilled =
+            Boolean.TRUE.equals(state.get("OOMKilled")) || kernelOomKill(container, exitCode);
         Object message = state.get("Error");
         error = message == null || message.toString().isEmpty() ? null : message.toString();
         finishedAt = instant((String) state.get("FinishedAt"), finishedAt);
@@ -986,6 +1008,25 @@ final class EngineRuntime implements ContainerRuntime {
     }
     running.remove(container.name);
     container.finish(exitCode, oomKilled, error, finishedAt);
+  }
+
+  /**
+   * Whether the kernel log names the container in an OOM kill. A SIGKILL of a limited container
+   * waits briefly for the log reader, which sees the record before the container dies.
+   */
+  private boolean kernelOomKill(EngineContainer container, int exitCode) {
+    if (oomWatcher == null || container.launch.memoryLimitBytes() == null || exitCode != 137) {
+      return false;
+    }
+    for (int i = 0; i < 10 && !oomWatcher.oomKilled(container.id); i++) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return oomWatcher.oomKilled(container.id);
   }
 
   private static Instant instant(String text, Instant fallback) {

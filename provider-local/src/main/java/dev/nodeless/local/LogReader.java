@@ -125,7 +125,7 @@ final class LogReader extends InputStream {
       }
       if (!options.follow() || wasStopped) {
         ended = true;
-        return false;
+        return flushPartial();
       }
       try {
         Thread.sleep(FOLLOW_POLL.toMillis());
@@ -165,6 +165,22 @@ final class LogReader extends InputStream {
     }
     out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
     out.write('\n');
+  }
+
+  /** Emits the start of a line whose end never came, as the last output of a stopped log. */
+  private boolean flushPartial() {
+    if (partial.length() == 0 || !passesSince(partialTimestamp)) {
+      return false;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (options.timestamps()) {
+      out.writeBytes((partialTimestamp + " ").getBytes(StandardCharsets.UTF_8));
+    }
+    out.writeBytes(partial.toString().getBytes(StandardCharsets.UTF_8));
+    partial.setLength(0);
+    buffer = out.toByteArray();
+    bufferPosition = 0;
+    return true;
   }
 
   /**

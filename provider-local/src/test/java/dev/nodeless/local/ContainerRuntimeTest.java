@@ -127,7 +127,7 @@ class ContainerRuntimeTest {
     assertThat(logs(ref, "both")).isEqualTo("both and-args\n");
     ContainerStatus both = container(status, "both");
     assertThat(both.getContainerID()).startsWith("podman://");
-    assertThat(both.getImageID()).startsWith("sha256:");
+    assertThat(both.getImageID()).contains("sha256:");
   }
 
   @Test
@@ -200,7 +200,7 @@ class ContainerRuntimeTest {
                 "-c",
                 "cat /cache/note; grep ' /cache ' /proc/mounts | cut -d' ' -f3;"
                     + " stat -c '%a %n' /etc/app/conf/app.properties; cat /etc/app/conf/app.properties;"
-                    + " echo; ls /etc/app; touch /etc/app/new || echo config-read-only")
+                    + " echo; ls /etc/app; touch /etc/app/new 2>/dev/null || echo config-read-only")
             .addNewVolumeMount()
             .withName("cache")
             .withMountPath("/cache")
@@ -312,7 +312,8 @@ class ContainerRuntimeTest {
             .endSpec()
             .build();
     PodRef ref = launcher.launchAndWait(pod, TIMEOUT);
-    PodStatus restarted = awaitStatus(ref, status -> container(status, "main").getRestartCount() >= 1);
+    PodStatus restarted =
+        awaitStatus(ref, status -> container(status, "main").getRestartCount() >= 1);
     var last = container(restarted, "main").getLastState().getTerminated();
     assertThat(last.getExitCode()).isEqualTo(137);
     assertThat(logs(ref, "main", LogOptions.builder().previous(true).build())).isEmpty();
@@ -330,7 +331,8 @@ class ContainerRuntimeTest {
                     .build())
             .build();
     PodRef ref = launcher.launchAndWait(pod, TIMEOUT);
-    PodStatus pulling = awaitStatus(ref, status -> waitingReason(status, "main").equals("ErrImagePull"));
+    PodStatus pulling =
+        awaitStatus(ref, status -> waitingReason(status, "main").equals("ErrImagePull"));
     assertThat(pulling.getPhase()).isEqualTo("Pending");
     assertThat(container(pulling, "main").getState().getWaiting().getMessage())
         .contains("does-not-exist:1.0");
