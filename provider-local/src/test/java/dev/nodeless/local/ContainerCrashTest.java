@@ -7,7 +7,6 @@ import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,9 +66,12 @@ class ContainerCrashTest {
       }
     }
     assertThat(uid)
-        .as("the supervisor's pod did not start: %s", Files.readString(tempDir.resolve("supervisor.err")))
+        .as(
+            "the supervisor's pod did not start: %s",
+            Files.readString(tempDir.resolve("supervisor.err")))
         .isNotNull();
-    String label = EngineRuntime.POD_UID_LABEL + "=" + uid;
+    String podUid = uid;
+    String label = EngineRuntime.POD_UID_LABEL + "=" + podUid;
     assertThat(PodmanSupport.objects("container", label)).hasSize(2);
     assertThat(PodmanSupport.objects("volume", label)).hasSize(1);
 
@@ -86,7 +88,10 @@ class ContainerCrashTest {
             .build()) {
       PodmanSupport.assertNothingLeft(label);
       PodRef ref =
-          launcher.list().stream().filter(found -> found.uid().equals(uid)).findFirst().orElseThrow();
+          launcher.list().stream()
+              .filter(found -> found.uid().equals(podUid))
+              .findFirst()
+              .orElseThrow();
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
