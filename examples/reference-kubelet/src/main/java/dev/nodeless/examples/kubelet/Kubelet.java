@@ -161,6 +161,10 @@ public final class Kubelet implements AutoCloseable {
     return pods;
   }
 
+  LeaseController lease() {
+    return lease;
+  }
+
   /** Version of this kubelet, from the build. */
   static String version() {
     Properties properties = new Properties();

@@ -36,6 +36,8 @@ final class LeaseController implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong skipped =
+      new java.util.concurrent.atomic.AtomicLong();
 
   LeaseController(
       KubernetesClient client,
@@ -72,6 +74,7 @@ final class LeaseController implements AutoCloseable {
       return;
     }
     if (!healthy.getAsBoolean()) {
+      skipped.incrementAndGet();
       LOG.debug("Provider unhealthy; lease of node {} is not renewed", config.nodeName());
       return;
     }
@@ -121,6 +124,11 @@ final class LeaseController implements AutoCloseable {
       lease.editSpec().withAcquireTime(now).endSpec();
     }
     return lease.build();
+  }
+
+  /** Number of renewals skipped because the provider was unhealthy. */
+  long skippedRenewals() {
+    return skipped.get();
   }
 
   @Override
