@@ -42,6 +42,11 @@ final class KubeletMetrics {
             .minimumExpectedValue(Duration.ofMillis(10))
             .maximumExpectedValue(Duration.ofMinutes(10))
             .register(registry);
+    for (String operation : List.of("launch", "terminate", "list")) {
+      // Registered up front, so that a scrape shows 0 before the first call or error.
+      counter("nodeless.kubelet.provider.calls", "Calls to the provider", operation);
+      counter("nodeless.kubelet.provider.errors", "Failed calls to the provider", operation);
+    }
     Gauge.builder("nodeless.kubelet.log.streams", logStreams, AtomicInteger::get)
         .description("Container log streams being served")
         .register(registry);
