@@ -204,55 +204,94 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    KubeletConfig config;
+    Running running;
     try {
-      config = config();
+      running = launch();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;
     }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stopped.countDown();
+                },
+                "kubelet-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * Starts what the flags ask for: the demo API server when {@code --demo} is set, then the
+   * kubelet, directly or once this replica wins the leader election.
+   *
+   * @throws IllegalArgumentException when a flag is invalid
+   */
+  Running launch() throws IOException {
+    KubeletConfig config = config();
     DemoApiServer demoServer = demo ? startDemo(config) : null;
     KubernetesClient client =
         demoServer != null
             ? demoServer.newClient()
             : new KubernetesClientBuilder().withConfig(clientConfig()).build();
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicReference<Kubelet> running = new AtomicReference<>();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  Kubelet kubelet = running.getAndSet(null);
-                  if (kubelet != null) {
-                    kubelet.close();
-                  }
-                  stopped.countDown();
-                },
-                "kubelet-shutdown"));
-    if (leaderElect) {
-      String identity = System.getenv().getOrDefault("HOSTNAME", UUID.randomUUID().toString());
-      LeaderElection.campaign(
-          client,
-          leaderElectionNamespace != null
-              ? leaderElectionNamespace
-              : System.getenv().getOrDefault("POD_NAMESPACE", "default"),
-          leaderElectionId != null ? leaderElectionId : "nodeless-kubelet-" + config.nodeName(),
-          identity,
-          LeaderElection.Timing.DEFAULT,
-          () -> running.set(Kubelet.start(client, config)),
-          () -> {
-            Kubelet kubelet = running.getAndSet(null);
-            if (kubelet != null) {
-              kubelet.close();
-              // Exit so that Kubernetes restarts this replica as a follower.
-              System.exit(1);
-            }
-          });
-    } else {
-      running.set(Kubelet.start(client, config));
+    Running running = new Running(demoServer, client);
+    if (!leaderElect) {
+      running.kubelet.set(Kubelet.start(client, config));
+      return running;
     }
-    stopped.await();
-    return 0;
+    String identity = System.getenv().getOrDefault("HOSTNAME", UUID.randomUUID().toString());
+    running.campaign =
+        LeaderElection.campaign(
+            client,
+            leaderElectionNamespace != null
+                ? leaderElectionNamespace
+                : System.getenv().getOrDefault("POD_NAMESPACE", "default"),
+            leaderElectionId != null ? leaderElectionId : "nodeless-kubelet-" + config.nodeName(),
+            identity,
+            LeaderElection.Timing.DEFAULT,
+            () -> running.kubelet.set(Kubelet.start(client, config)),
+            () -> {
+              Kubelet kubelet = running.kubelet.getAndSet(null);
+              if (kubelet != null && !running.closing) {
+                kubelet.close();
+                // Exit so that Kubernetes restarts this replica as a follower.
+                System.exit(1);
+              }
+            });
+    return running;
+  }
+
+  /** What {@link #launch()} started; closing stops it in reverse order. */
+  static final class Running implements AutoCloseable {
+    final DemoApiServer demoServer;
+    final KubernetesClient client;
+    final AtomicReference<Kubelet> kubelet = new AtomicReference<>();
+    volatile java.util.concurrent.CompletableFuture<?> campaign;
+    volatile boolean closing;
+
+    Running(DemoApiServer demoServer, KubernetesClient client) {
+      this.demoServer = demoServer;
+      this.client = client;
+    }
+
+    @Override
+    public void close() {
+      closing = true;
+      if (campaign != null) {
+        campaign.cancel(true);
+      }
+      Kubelet running = kubelet.getAndSet(null);
+      if (running != null) {
+        running.close();
+      }
+      client.close();
+      if (demoServer != null) {
+        demoServer.close();
+      }
+    }
   }
 
   private DemoApiServer startDemo(KubeletConfig config) throws IOException {
