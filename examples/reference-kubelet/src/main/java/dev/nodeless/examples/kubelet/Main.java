@@ -198,6 +198,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
           "Manifest to create in the demo API server at start, such as a pod. Repeatable.")
   List<Path> demoApply = new java.util.ArrayList<>();
 
+  /** Bearer token of the demo user, accepted by the demo API server and the kubelet API. */
+  private String demoToken;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -233,13 +236,21 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   Running launch() throws IOException {
     KubeletConfig config = config();
     DemoApiServer demoServer = demo ? startDemo(config) : null;
+    if (demoServer != null && clientCaFile == null) {
+      // The demo API server reads pod logs from the kubelet with a certificate of this CA.
+      clientCaFile =
+          demoKubeconfig.resolveSibling(demoKubeconfig.getFileName() + ".kubelet-client-ca.pem");
+      Files.writeString(clientCaFile, demoServer.kubeletClientCaPem());
+      config = config();
+    }
+    KubeletConfig finalConfig = config;
     KubernetesClient client =
         demoServer != null
             ? demoServer.newClient()
             : new KubernetesClientBuilder().withConfig(clientConfig()).build();
-    Running running = new Running(demoServer, client);
+    Running running = new Running(demoServer, client, demoToken);
     if (!leaderElect) {
-      running.kubelet.set(Kubelet.start(client, config));
+      running.started(Kubelet.start(client, finalConfig));
       return running;
     }
     String identity = System.getenv().getOrDefault("HOSTNAME", UUID.randomUUID().toString());
@@ -252,7 +263,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             leaderElectionId != null ? leaderElectionId : "nodeless-kubelet-" + config.nodeName(),
             identity,
             LeaderElection.Timing.DEFAULT,
-            () -> running.kubelet.set(Kubelet.start(client, config)),
+            () -> running.started(Kubelet.start(client, finalConfig)),
             () -> {
               Kubelet kubelet = running.kubelet.getAndSet(null);
               if (kubelet != null && !running.closing) {
@@ -268,13 +279,28 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   static final class Running implements AutoCloseable {
     final DemoApiServer demoServer;
     final KubernetesClient client;
+    final String demoToken;
     final AtomicReference<Kubelet> kubelet = new AtomicReference<>();
     volatile java.util.concurrent.CompletableFuture<?> campaign;
     volatile boolean closing;
 
-    Running(DemoApiServer demoServer, KubernetesClient client) {
+    Running(DemoApiServer demoServer, KubernetesClient client, String demoToken) {
       this.demoServer = demoServer;
       this.client = client;
+      this.demoToken = demoToken;
+    }
+
+    void started(Kubelet started) {
+      kubelet.set(started);
+      if (demoServer != null) {
+        demoServer.trustKubelet(started.servingCertificate());
+        System.out.println(
+            "Kubelet API: curl -k -H 'Authorization: Bearer "
+                + demoToken
+                + "' https://127.0.0.1:"
+                + started.port()
+                + "/pods");
+      }
     }
 
     @Override
@@ -301,14 +327,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     System.out.println("Demo API server: " + server.url());
     System.out.println("Kubeconfig written to " + demoKubeconfig.toAbsolutePath() + ":");
     System.out.println(server.kubeconfig(token));
-    System.out.println(
-        "Kubelet API token: "
-            + token
-            + "  (curl -k -H 'Authorization: Bearer "
-            + token
-            + "' https://127.0.0.1:"
-            + config.port()
-            + "/pods)");
+    demoToken = token;
     try (KubernetesClient client = server.newClient()) {
       server.scheduleOnto(config.nodeName());
       for (Path manifest : demoApply) {

@@ -129,6 +129,79 @@ final class ServingCertificate {
     }
   }
 
+  /**
+   * Generates a CA and one client certificate it signed, for demo mode: the demo API server
+   * presents the client certificate to the kubelet API, as a real API server presents its
+   * kubelet-client certificate, and the kubelet trusts the CA.
+   *
+   * @return the CA first, then the client certificate and its key
+   */
+  static List<ServingCertificate> clientCa(String caName, String clientName) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+      KeyPair caPair = generator.generateKeyPair();
+      KeyPair clientPair = generator.generateKeyPair();
+      X500Name caSubject = new X500Name("CN=" + caName);
+      Instant now = Instant.now();
+      X509v3CertificateBuilder ca =
+          new JcaX509v3CertificateBuilder(
+              caSubject,
+              new BigInteger(64, new SecureRandom()),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(VALIDITY)),
+              caSubject,
+              caPair.getPublic());
+      ca.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+      ca.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      X509v3CertificateBuilder client =
+          new JcaX509v3CertificateBuilder(
+              caSubject,
+              new BigInteger(64, new SecureRandom()),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(VALIDITY)),
+              new X500Name("CN=" + clientName),
+              clientPair.getPublic());
+      client.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      client.addExtension(
+          Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      JcaContentSignerBuilder signer = new JcaContentSignerBuilder("SHA256withECDSA");
+      JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+      X509Certificate caCertificate =
+          converter.getCertificate(ca.build(signer.build(caPair.getPrivate())));
+      X509Certificate clientCertificate =
+          converter.getCertificate(client.build(signer.build(caPair.getPrivate())));
+      return List.of(
+          new ServingCertificate(caCertificate, pem(caCertificate), null),
+          new ServingCertificate(
+              clientCertificate,
+              pem(clientCertificate),
+              pem(new JcaPKCS8Generator(clientPair.getPrivate(), null))));
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException("failed to generate the demo client CA: " + e, e);
+    }
+  }
+
+  /** The private key, parsed from {@link #keyPem()}. */
+  java.security.PrivateKey privateKey() {
+    try (org.bouncycastle.openssl.PEMParser parser =
+        new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(keyPem))) {
+      Object parsed = parser.readObject();
+      org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter converter =
+          new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+      if (parsed instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
+        return converter.getPrivateKey(info);
+      }
+      if (parsed instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
+        return converter.getKeyPair(pair).getPrivate();
+      }
+      throw new IllegalArgumentException("the key PEM holds no private key");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static GeneralNames names(String nodeName, List<String> ipAddresses) {
     Set<String> dns = new LinkedHashSet<>(List.of(nodeName, "localhost"));
     Set<String> ips = new LinkedHashSet<>(ipAddresses);

@@ -90,16 +90,31 @@ class DemoApiServerTest {
   }
 
   @Test
-  void nodeNameSelectorTermIsRemoved() {
-    assertThat(
-            DemoApiServer.withoutNodeNameSelector(
-                "/api/v1/pods?fieldSelector=spec.nodeName%3Dn1&watch=true"))
-        .isEqualTo("/api/v1/pods?watch=true");
-    assertThat(
-            DemoApiServer.withoutNodeNameSelector(
-                "/api/v1/pods?fieldSelector=spec.nodeName%3Dn1%2Cmetadata.name%3Dx"))
+  void unsupportedSelectorTermsAreSplitOff() {
+    DemoFieldSelectors.Split watch =
+        DemoFieldSelectors.split("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1&watch=true");
+    DemoFieldSelectors.Split mixed =
+        DemoFieldSelectors.split(
+            "/api/v1/pods?fieldSelector=spec.nodeName%3Dn1%2Cmetadata.name%3Dx");
+
+    assertThat(watch.pathWithoutUnsupported()).isEqualTo("/api/v1/pods?watch=true");
+    assertThat(watch.unsupported())
+        .containsExactly(new DemoFieldSelectors.Term("spec.nodeName", "n1", true));
+    assertThat(mixed.pathWithoutUnsupported())
         .isEqualTo("/api/v1/pods?fieldSelector=metadata.name%3Dx");
-    assertThat(DemoApiServer.withoutNodeNameSelector("/api/v1/pods")).isEqualTo("/api/v1/pods");
+    assertThat(DemoFieldSelectors.split("/api/v1/pods").pathWithoutUnsupported())
+        .isEqualTo("/api/v1/pods");
+  }
+
+  @Test
+  void listIsFilteredBySelector() {
+    create("here", "node-1");
+    create("there", "node-2");
+
+    assertThat(
+            client.pods().inAnyNamespace().withField("spec.nodeName", "node-1").list().getItems())
+        .extracting(pod -> pod.getMetadata().getName())
+        .containsExactly("here");
   }
 
   @Test
