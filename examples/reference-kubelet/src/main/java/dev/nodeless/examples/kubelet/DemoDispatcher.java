@@ -218,7 +218,7 @@ final class DemoDispatcher extends Dispatcher {
     if (!marked) {
       crud.dispatch(copy(request, HttpMethod.DELETE, podPath, null));
     }
-    Pod remaining = get(podPath, Pod.class);
+    Pod remaining = marked ? stored : get(podPath, Pod.class);
     if (remaining != null) {
       List<String> finalizers = new ArrayList<>(remaining.getMetadata().getFinalizers());
       finalizers.remove(DELETION_FINALIZER);

@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,14 @@ final class PodController implements AutoCloseable {
   private final WorkQueue queue = new WorkQueue("kubelet-pods");
   private final StatusWriter statusWriter;
   private final PodDeleter deleter;
+
+  /**
+   * Runs the follow-up of launcher futures, which makes blocking API calls, so that they never hold
+   * the provider's or the launcher's threads.
+   */
+  private final ExecutorService callbacks =
+      Executors.newFixedThreadPool(4, WorkQueue.daemonThreads("kubelet-callbacks"));
+
   private SharedIndexInformer<Pod> informer;
   private Subscription statusSubscription;
   private volatile boolean running;
@@ -289,7 +299,7 @@ final class PodController implements AutoCloseable {
     metrics.providerCall("launch");
     launcher
         .launch(pod)
-        .whenComplete(
+        .whenCompleteAsync(
             (launched, error) -> {
               record.launching = false;
               // The pod may have been deleted while it launched; the next sync sees to that.
@@ -306,7 +316,8 @@ final class PodController implements AutoCloseable {
                 record.launchStartNanos = 0;
                 onLaunchFailed(pod, record, unwrap(error));
               }
-            });
+            },
+            callbacks);
   }
 
   private void onLaunchFailed(Pod pod, PodRecord record, Throwable error) {
@@ -422,7 +433,7 @@ final class PodController implements AutoCloseable {
     metrics.providerCall("terminate");
     launcher
         .terminate(ref, Duration.ofSeconds(grace))
-        .whenComplete(
+        .whenCompleteAsync(
             (ignored, error) -> {
               if (error != null) {
                 record.terminating = false;
@@ -432,10 +443,11 @@ final class PodController implements AutoCloseable {
                 scheduleRetry(record);
                 return;
               }
-              events.normal(pod, "ProviderDeleteSuccess", "pod stopped on the provider");
-              launcher.status(ref).ifPresent(status -> statusWriter.writeNow(ref, status));
+              // The provider's final status goes through the status writer; the API object is
+              // deleted next, so nothing waits for that write.
               deleteFromApi(pod, record);
-            });
+            },
+            callbacks);
   }
 
   private static long gracePeriodSeconds(Pod pod) {
@@ -476,14 +488,15 @@ final class PodController implements AutoCloseable {
       metrics.providerCall("terminate");
       launcher
           .terminate(ref, null)
-          .whenComplete(
+          .whenCompleteAsync(
               (ignored, error) -> {
                 if (error != null) {
                   metrics.providerError("terminate");
                   LOG.warn("Stopping removed pod {} failed: {}", ref, unwrap(error).toString());
                 }
                 forget(ref);
-              });
+              },
+              callbacks);
       return;
     }
     if (record != null && record.terminating && !record.deleting) {
@@ -517,14 +530,15 @@ final class PodController implements AutoCloseable {
       metrics.providerCall("terminate");
       launcher
           .terminate(ref, null)
-          .whenComplete(
+          .whenCompleteAsync(
               (ignored, error) -> {
                 if (error != null) {
                   metrics.providerError("terminate");
                   LOG.warn("Terminating orphan pod {} failed: {}", ref, unwrap(error).toString());
                 }
                 launcher.forget(ref);
-              });
+              },
+              callbacks);
     }
   }
 
@@ -535,7 +549,7 @@ final class PodController implements AutoCloseable {
     try {
       launcher
           .reconcile()
-          .whenComplete(
+          .whenCompleteAsync(
               (lost, error) -> {
                 if (error != null) {
                   metrics.providerError("list");
@@ -548,7 +562,8 @@ final class PodController implements AutoCloseable {
                     events.warning(pod, "ProviderPodLost", lostMessage());
                   }
                 }
-              });
+              },
+              callbacks);
     } catch (RuntimeException e) {
       LOG.warn("Checking the provider's pods failed: {}", e.toString());
     }
@@ -584,6 +599,7 @@ final class PodController implements AutoCloseable {
     }
     queue.close();
     statusWriter.close();
+    callbacks.shutdownNow();
   }
 
   /** What the controller remembers about one pod UID between syncs. */

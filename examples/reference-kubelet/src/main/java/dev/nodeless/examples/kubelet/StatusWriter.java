@@ -63,12 +63,6 @@ final class StatusWriter implements AutoCloseable {
     queue.add(ref.uid());
   }
 
-  /** Writes the status now on the calling thread, replacing one still waiting. */
-  void writeNow(PodRef ref, PodStatus status) {
-    pending.remove(ref.uid());
-    write(ref, status);
-  }
-
   /** Drops a status still waiting for a pod that is gone. */
   void discard(String uid) {
     pending.remove(uid);

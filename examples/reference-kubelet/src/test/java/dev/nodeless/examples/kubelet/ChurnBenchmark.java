@@ -151,6 +151,11 @@ public final class ChurnBenchmark {
         }
         CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new))
             .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        System.out.printf(
+            Locale.ROOT,
+            "  kubelet run: %d pods created in the API after %.2f s%n",
+            pods,
+            seconds(start));
         waitFor(() -> countPhase(kubelet, PodPhases.RUNNING) == pods);
         double runningSeconds = seconds(start);
         long heapRunning = usedHeap();
@@ -170,6 +175,11 @@ public final class ChurnBenchmark {
         }
         CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
             .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        System.out.printf(
+            Locale.ROOT,
+            "  kubelet run: %d deletions requested after %.2f s%n",
+            pods,
+            seconds(start));
         // The informer cache mirrors the API without listing 1,000 pods on every poll.
         waitFor(
             () ->

@@ -54,7 +54,7 @@ class PodDeletionTest {
     assertThat(kubelet.metrics().providerCalls("terminate")).isEqualTo(terminates + 1);
     assertThat(cluster.events("graceful"))
         .extracting(event -> event.getReason())
-        .contains("Killing", "ProviderDeleteSuccess");
+        .contains("Killing");
     await().atMost(TestCluster.TIMEOUT).until(() -> !kubelet.launcher().list().contains(ref));
   }
 
