@@ -24,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides who sends a kubelet API request, as the kubelet's webhook authentication does: a client
- * certificate that the TLS layer verified against the configured CA names the user in its common
- * name; otherwise a bearer token is checked with a TokenReview at the API server. Results are
- * cached for two minutes by a SHA-256 digest of the token, so the token itself is never kept.
+ * Finds the user who sends a kubelet API request, as the kubelet's webhook authentication does. A
+ * client certificate that the TLS layer verified against the configured CA names the user in its
+ * common name. Otherwise a bearer token is checked with a TokenReview at the API server. Results
+ * are cached for two minutes by a SHA-256 digest of the token, so the token itself is never kept.
  * Anonymous requests pass only when anonymous access was switched on.
  */
 final class Authenticator {
@@ -102,7 +102,7 @@ final class Authenticator {
               ? Optional.ofNullable(review.getStatus().getUser().getUsername())
               : Optional.empty();
     } catch (KubernetesClientException e) {
-      // Not cached: the next request asks again once the API server answers.
+      // Not cached, so the next request sends a new TokenReview.
       LOG.warn(
           "TokenReview failed (HTTP {}); refusing the request: {}", e.getCode(), e.getMessage());
       return Optional.empty();

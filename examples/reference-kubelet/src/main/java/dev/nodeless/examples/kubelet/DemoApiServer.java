@@ -88,7 +88,7 @@ public final class DemoApiServer implements AutoCloseable {
   }
 
   /**
-   * A new client for the server, configured from nothing else: no kubeconfig file, environment
+   * Creates a client for the server, configured from nothing else: no kubeconfig file, environment
    * variable or service account is read. The caller closes it.
    */
   public KubernetesClient newClient() {
@@ -97,7 +97,7 @@ public final class DemoApiServer implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  /** A kubeconfig that points kubectl and other clients at this server with the given token. */
+  /** Returns a kubeconfig that points kubectl and other clients at this server with the token. */
   public String kubeconfig(String token) {
     return String.join(
         "\n",

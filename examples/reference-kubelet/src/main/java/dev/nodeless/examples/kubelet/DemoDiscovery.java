@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * The discovery documents that kubectl reads before any request ({@code /api}, {@code /apis} and
  * one resource list per group version), listing the resources the demo uses. The fabric8 mock
- * answers these paths with lists of stored objects instead.
+ * returns lists of stored objects for these paths instead.
  */
 final class DemoDiscovery {
   private static final List<String> ALL_VERBS =
@@ -23,7 +23,7 @@ final class DemoDiscovery {
 
   private DemoDiscovery() {}
 
-  /** The discovery document for this path, or empty when the path is not a discovery path. */
+  /** Returns the discovery document for this path, or empty when it is no discovery path. */
   static Optional<Object> answer(String path, String serverAddress) {
     String plain = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     return Optional.ofNullable(

@@ -261,7 +261,7 @@ final class DemoDispatcher extends Dispatcher {
 
   /**
    * Reads a container log from the pod's kubelet, as the API server does for {@code kubectl logs}.
-   * The whole answer is read before it is returned, because the mock cannot stream, so {@code
+   * The whole response is read before it is returned, because the mock cannot stream, so {@code
    * follow} is dropped.
    */
   private MockResponse podLog(String namespace, String name, String query) {

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes {@code core/v1} Events about pods, as {@code kubectl describe pod} shows them. Writes run
- * on one background thread so that pod syncs never wait on them. An event repeated for the same
- * pod, reason and message raises the count of the existing Event instead of adding one, as the
- * kubelet's event recorder does.
+ * on one background thread, so pod syncs do not wait on them. An event repeated for the same pod,
+ * reason and message, while the recorder still remembers the first one (the last 4,096 are kept),
+ * raises the count of the existing Event instead of adding one, as the kubelet's recorder does.
  */
 final class EventRecorder implements AutoCloseable {
   static final String COMPONENT = "nodeless-kubelet";

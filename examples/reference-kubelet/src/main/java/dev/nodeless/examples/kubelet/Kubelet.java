@@ -144,7 +144,7 @@ public final class Kubelet implements AutoCloseable {
     return certificate.certificate();
   }
 
-  /** Whether the provider passed its last health check. */
+  /** Returns whether the provider passed its last health check. */
   public boolean healthy() {
     return healthy.get();
   }

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The kubelet HTTP API over TLS, served by Vert.x: {@code GET /containerLogs/...}, {@code GET
  * /pods}, {@code GET /metrics} and {@code GET /healthz}. Every route requires an authenticated user
- * unless anonymous access was switched on. Log streams are chunked; each runs on its own thread
- * because a follow stream blocks until the container writes, and it stops as soon as the client
+ * unless anonymous access was switched on. Log streams are chunked. Each runs on its own thread,
+ * because a follow stream blocks until the container writes, and stops as soon as the client
  * disconnects.
  */
 final class KubeletServer implements AutoCloseable {
@@ -145,6 +145,8 @@ final class KubeletServer implements AutoCloseable {
                 return;
               }
               LOG.debug("{} {} by {}", request.method(), request.path(), user.get());
+              // TODO: authorize with SubjectAccessReviews (nodes/proxy, nodes/log) as the kubelet's
+              // webhook authorizer does; any authenticated user may read every pod's logs now.
               route(request);
             });
   }
@@ -168,6 +170,7 @@ final class KubeletServer implements AutoCloseable {
     } else if (path.startsWith(LOGS_PREFIX)) {
       logs(request, path.substring(LOGS_PREFIX.length()));
     } else {
+      // TODO: serve /exec, /attach, /portForward and /stats/summary for kubectl exec and top.
       text(request.response(), 404, "no route for " + path);
     }
   }

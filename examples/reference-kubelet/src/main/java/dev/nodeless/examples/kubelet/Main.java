@@ -275,7 +275,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     return running;
   }
 
-  /** What {@link #launch()} started; closing stops it in reverse order. */
+  /** Components that {@link #launch()} started; closing stops them in reverse order. */
   static final class Running implements AutoCloseable {
     final DemoApiServer demoServer;
     final KubernetesClient client;

@@ -110,13 +110,15 @@ final class NodeController implements AutoCloseable {
                 });
   }
 
-  /** The pod controller is running: the node turns Ready while the provider is healthy. */
+  /**
+   * Marks the pod controller running, so that the node turns Ready while the provider is healthy.
+   */
   void podControllerReady() {
     podControllerReady = true;
     submit(this::heartbeat);
   }
 
-  /** The provider's health changed; the new state is written at once. */
+  /** Records a change of the provider's health and writes the node status at once. */
   void healthChanged(boolean healthy) {
     this.healthy = healthy;
     if (healthy) {

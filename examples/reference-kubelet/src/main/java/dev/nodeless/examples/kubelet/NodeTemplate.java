@@ -86,7 +86,7 @@ final class NodeTemplate {
             .build());
   }
 
-  /** A new Node object with this kubelet's metadata, spec and status. */
+  /** Builds a new Node object with this kubelet's metadata, spec and status. */
   Node newNode(Readiness readiness, String now) {
     NodeBuilder node =
         new NodeBuilder()

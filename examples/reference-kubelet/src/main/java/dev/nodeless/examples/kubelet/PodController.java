@@ -111,6 +111,7 @@ final class PodController implements AutoCloseable {
     informer.addIndexers(
         Map.of(UID_INDEX, pod -> List.of(Objects.toString(pod.getMetadata().getUid(), ""))));
     informer.addEventHandler(new Handler());
+
     try {
       informer.start().toCompletableFuture().get(SYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -125,6 +126,7 @@ final class PodController implements AutoCloseable {
               + ". Fix: check the kubeconfig and that the kubelet may list and watch pods",
           e);
     }
+
     terminateOrphans();
     statusWriter.start(config.podSyncWorkers());
     queue.start(config.podSyncWorkers(), this::sync);
@@ -132,6 +134,7 @@ final class PodController implements AutoCloseable {
     for (Pod pod : apiPods()) {
       queue.add(pod.getMetadata().getUid());
     }
+
     long reconcileMillis = config.reconcileInterval().toMillis();
     scheduler.scheduleWithFixedDelay(
         this::reconcile, reconcileMillis, reconcileMillis, TimeUnit.MILLISECONDS);
@@ -154,7 +157,7 @@ final class PodController implements AutoCloseable {
 
   // ---- API cache -----------------------------------------------------------------------------
 
-  /** The pods bound to this node, from the informer cache. */
+  /** Returns the pods bound to this node, from the informer cache. */
   List<Pod> apiPods() {
     if (informer == null) {
       return List.of();
@@ -181,8 +184,9 @@ final class PodController implements AutoCloseable {
   }
 
   /**
-   * Whether the pod is bound to this node. The informer asks the API server for these pods only,
-   * but a server that ignores the field selector must not make the kubelet run other nodes' pods.
+   * Whether the pod is bound to this node. The informer requests only these pods from the API
+   * server, but a server that ignores the field selector must not make the kubelet run other nodes'
+   * pods.
    */
   private boolean boundHere(Pod pod) {
     return pod.getSpec() != null && config.nodeName().equals(pod.getSpec().getNodeName());
@@ -244,6 +248,7 @@ final class PodController implements AutoCloseable {
     if (record == null) {
       record = records.computeIfAbsent(uid, ignored -> new PodRecord(ref));
     }
+
     if (pod.getMetadata().getDeletionTimestamp() != null) {
       syncDeletion(pod, record);
       return;
@@ -255,6 +260,7 @@ final class PodController implements AutoCloseable {
     if (record.launching || record.lost) {
       return;
     }
+
     Optional<PodStatus> tracked = launcher.status(ref);
     if (tracked.isPresent()) {
       syncTracked(pod, record, tracked.get());
@@ -277,6 +283,7 @@ final class PodController implements AutoCloseable {
       statusWriter.submit(record.ref, status);
       return;
     }
+    // TODO: label and annotation changes do not reach downward API volumes of a running pod.
     List<String> changes = record.launchedSpec.changesTo(pod.getSpec());
     if (!changes.isEmpty() && !changes.equals(record.reportedChanges)) {
       record.reportedChanges = changes;
@@ -302,7 +309,7 @@ final class PodController implements AutoCloseable {
         .whenCompleteAsync(
             (launched, error) -> {
               record.launching = false;
-              // The pod may have been deleted while it launched; the next sync sees to that.
+              // The pod may have been deleted while it launched; the next sync handles that.
               queue.add(ref.uid());
               if (error == null) {
                 record.attempts = 0;
@@ -472,7 +479,7 @@ final class PodController implements AutoCloseable {
     }
   }
 
-  /** The API no longer has the pod: stop what still runs, then stop tracking it. */
+  /** Stops what still runs of a pod that the API no longer has, then stops tracking it. */
   private void forgetGonePod(String uid, PodRecord record) {
     PodRef ref =
         record != null
@@ -602,7 +609,7 @@ final class PodController implements AutoCloseable {
     callbacks.shutdownNow();
   }
 
-  /** What the controller remembers about one pod UID between syncs. */
+  /** State that the controller keeps about one pod UID between syncs. */
   private static final class PodRecord {
     final PodRef ref;
     volatile SpecSnapshot launchedSpec;

@@ -71,7 +71,7 @@ final class ServingCertificate {
   /**
    * Reads a PEM certificate (chain) and its private key.
    *
-   * @throws IllegalArgumentException when a file cannot be read or holds no certificate
+   * @throws IllegalArgumentException when a file cannot be read or contains no certificate
    */
   static ServingCertificate load(Path certificateFile, Path keyFile) {
     try {
@@ -196,7 +196,7 @@ final class ServingCertificate {
       if (parsed instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
         return converter.getKeyPair(pair).getPrivate();
       }
-      throw new IllegalArgumentException("the key PEM holds no private key");
+      throw new IllegalArgumentException("invalid key PEM: it contains no private key");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

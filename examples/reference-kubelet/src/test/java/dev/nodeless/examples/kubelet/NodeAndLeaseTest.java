@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Node object and its lease, as the API server sees them. */
+/** The Node object and its lease, as the API server stores them. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeAndLeaseTest {
   private static final String NODE = "node-under-test";

@@ -135,8 +135,8 @@ class PodLifecycleTest {
     long syncs = kubelet.pods().syncs();
     long updates = kubelet.pods().updates();
 
-    // A label change is a real update that the kubelet syncs; the informer also replays every
-    // cached pod each second, and three replays of all pods prove that several resyncs passed.
+    // A label change is a real update that the kubelet syncs. The informer also replays every
+    // cached pod each second, so three replays of all pods prove that several resyncs passed.
     cluster
         .client
         .pods()

@@ -16,7 +16,7 @@ class ProviderHealthTest {
   private static final String NODE = "health-node";
 
   @Test
-  void unhealthyProviderStopsLeaseAndNodeGoesNotReady(@TempDir Path stateDir) {
+  void unhealthyProviderStopsHeartbeats(@TempDir Path stateDir) {
     try (TestCluster cluster = new TestCluster()) {
       Kubelet kubelet = cluster.start(NODE, stateDir);
       await()

@@ -145,7 +145,7 @@ class ReferenceTest {
   }
 
   @Test
-  void missingMandatoryConfigMapKeepsPodPendingUntilItExists() {
+  void missingConfigMapDelaysLaunch() {
     cluster.create(
         cluster
             .pod("needs-config", NODE, "echo size=$SIZE; sleep 1000")

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a kubelet finds when it starts, and pods that the provider loses: provider pods the API does
- * not have are terminated, deletions left in flight are finished, and pods the API shows running
+ * Start-up reconciliation and pods that the provider loses. Provider pods that the API does not
+ * have are terminated, and deletions left in flight are finished. Pods that the API shows running
  * but the provider lost become Failed with reason NotFound instead of being launched again.
  */
 class RestartTest {
   private static final String NODE = "restart-node";
 
   @Test
-  void providerPodUnknownToApiIsTerminatedAtStart(@TempDir Path stateDir) {
+  void orphanTerminatedAtStart(@TempDir Path stateDir) {
     try (TestCluster cluster = new TestCluster();
         PodLauncher previous =
             PodLauncher.builder()

@@ -44,7 +44,7 @@ final class TestCertificates {
     return text.toString();
   }
 
-  /** A client certificate for this common name, signed by the CA. */
+  /** Issues a client certificate for this common name, signed by the CA. */
   Issued client(String commonName) throws Exception {
     KeyPair pair = keyPair();
     return new Issued(
@@ -57,7 +57,7 @@ final class TestCertificates {
         pair.getPrivate());
   }
 
-  /** A client certificate that no trusted CA signed. */
+  /** Issues a client certificate that no trusted CA signed. */
   static Issued selfSignedClient(String commonName) throws Exception {
     KeyPair pair = keyPair();
     return new Issued(
@@ -65,7 +65,7 @@ final class TestCertificates {
         pair.getPrivate());
   }
 
-  /** A TLS context that trusts {@code server} and presents {@code client} when not null. */
+  /** Creates a TLS context that trusts {@code server} and presents {@code client} if given. */
   static SSLContext context(X509Certificate server, Issued client) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);

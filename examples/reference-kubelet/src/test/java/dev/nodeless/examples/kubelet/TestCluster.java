@@ -65,7 +65,7 @@ final class TestCluster implements AutoCloseable {
     return kubelet;
   }
 
-  /** A pod bound to the node whose one container runs {@code script} with {@code sh -c}. */
+  /** Builds a pod bound to the node whose one container runs {@code script} with {@code sh -c}. */
   PodBuilder pod(String name, String nodeName, String script) {
     return new PodBuilder()
         .withNewMetadata()
@@ -129,7 +129,7 @@ final class TestCluster implements AutoCloseable {
             Objects::nonNull);
   }
 
-  /** Processes whose environment holds this cluster's token. */
+  /** Returns the processes whose environment contains this cluster's token. */
   List<Long> processes() {
     return ProcessScan.withToken(token);
   }
