@@ -63,8 +63,7 @@ final class LauncherOptions {
           .resolver(resolver)
           .build();
     } catch (NoProviderException e) {
-      throw new CliException(
-          ExitCodes.FAILED, "provider '" + provider + "' is not available. " + e.getMessage(), e);
+      throw new CliException(ExitCodes.FAILED, describe(e), e);
     }
   }
 
@@ -81,12 +80,14 @@ final class LauncherOptions {
       found.add(attempt.provider());
     }
     if (found.isEmpty()) {
-      return "no provider is on the classpath; build nodeless with a provider module such as"
-          + " nodeless-provider-local";
+      return "provider '"
+          + provider
+          + "' not found: the classpath holds no provider module; rebuild nodeless with one, such"
+          + " as nodeless-provider-local";
     }
-    return "no provider named '"
+    return "provider '"
         + provider
-        + "'; choose one of "
+        + "' not found; choose one of "
         + String.join(", ", found)
         + " with --provider";
   }

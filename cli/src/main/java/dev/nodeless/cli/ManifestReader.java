@@ -1,5 +1,6 @@
 package dev.nodeless.cli;
 
+import dev.nodeless.ReferenceResolver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
@@ -75,6 +76,19 @@ final class ManifestReader {
     }
     rejectDuplicates(pods);
     return new Manifests(List.copyOf(pods), List.copyOf(references));
+  }
+
+  /**
+   * A resolver over the ConfigMaps and Secrets read.
+   *
+   * @throws CliException with exit code 2 when one has no name or two share a namespace and name
+   */
+  static ReferenceResolver resolver(List<HasMetadata> references) {
+    try {
+      return ReferenceResolver.of(references);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage(), e);
+    }
   }
 
   private List<Object> parse(String file) {

@@ -3,6 +3,7 @@ package dev.nodeless.cli;
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodPhases;
 import dev.nodeless.PodRef;
+import dev.nodeless.ReferenceResolver;
 import dev.nodeless.ValidationProblem;
 import dev.nodeless.cli.ManifestReader.Manifests;
 import dev.nodeless.cli.ManifestReader.PodSource;
@@ -108,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
     for (PodSource source : manifests.pods()) {
       pods.add(withIdentity(source.pod()));
     }
-    ManifestResolver resolver = new ManifestResolver(manifests.references());
+    ReferenceResolver resolver = ManifestReader.resolver(manifests.references());
     if (detach) {
       try (PodLauncher launcher = launcherOptions.build(resolver)) {
         validate(launcher, pods, manifests.pods());

@@ -64,7 +64,7 @@ final class SuperviseCommand implements Callable<Integer> {
         references.add(item);
       }
     }
-    try (PodLauncher launcher = launcherOptions.build(new ManifestResolver(references));
+    try (PodLauncher launcher = launcherOptions.build(ManifestReader.resolver(references));
         RunSession session = new RunSession(launcher, pods, console, null, gracePeriod);
         SignalGuard guard = new SignalGuard(session::stopForSignal)) {
       try {

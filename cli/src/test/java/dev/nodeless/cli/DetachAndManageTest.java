@@ -1,0 +1,135 @@
+package dev.nodeless.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code run --detach}, {@code ls}, {@code logs}, {@code rm} and signals against the real local
+ * provider and a real background supervisor process.
+ */
+class DetachAndManageTest {
+  private static final String HELLO = "systemk/internal/testdata/provider/hello.yaml";
+
+  @TempDir Path stateDir;
+  @TempDir Path files;
+
+  @AfterEach
+  void noProcessLeft() {
+    Cli.awaitNoChildProcesses();
+  }
+
+  private String dir() {
+    return stateDir.toString();
+  }
+
+  @Test
+  void detachLsLogsRmRoundTrip() {
+    Path hello = TestFiles.fixture(files, HELLO);
+
+    Cli.Result detached =
+        Cli.run(
+            "run",
+            "--detach",
+            "--state-dir",
+            dir(),
+            "--grace-period",
+            "1s",
+            "-f",
+            hello.toString());
+
+    assertThat(detached.exitCode()).as(detached.toString()).isZero();
+    assertThat(detached.err()).contains("pod default/hello is running in the background (uid ");
+    assertThat(detached.err()).contains("nodeless logs default/hello -f --state-dir " + dir());
+    assertThat(Cli.liveDescendants()).as("the supervisor and the pod").isNotEmpty();
+
+    Cli.Result listed = Cli.run("ls", "--state-dir", dir());
+    assertThat(listed.exitCode()).as(listed.toString()).isZero();
+    assertThat(listed.out())
+        .containsPattern(Pattern.compile("default\\s+hello\\s+\\S+\\s+Running\\s+1/1"));
+
+    // The pod prints the date every 5 seconds; its first line is there almost at once.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Cli.Result logs = Cli.run("logs", "hello", "--state-dir", dir(), "--timestamps");
+              assertThat(logs.exitCode()).as(logs.toString()).isZero();
+              assertThat(logs.out()).containsPattern("^\\d{4}-\\d\\d-\\d\\dT\\S+ \\S+");
+            });
+
+    Cli.Result removed =
+        Cli.run("rm", "default/hello", "--state-dir", dir(), "--grace-period", "1s");
+    assertThat(removed.exitCode()).as(removed.toString()).isZero();
+    assertThat(removed.out()).contains("pod default/hello (uid ").contains(") terminated");
+
+    Cli.awaitNoChildProcesses();
+    KubernetesList list =
+        new KubernetesSerialization()
+            .unmarshal(
+                Cli.run("ls", "--state-dir", dir(), "-o", "yaml").out(), KubernetesList.class);
+    assertThat(list.getItems()).hasSize(1);
+    assertThat(((Pod) list.getItems().get(0)).getStatus().getPhase()).isIn("Failed", "Succeeded");
+  }
+
+  @Test
+  void unknownPodIsNotFound() {
+    Cli.Result logs = Cli.run("logs", "nope", "--state-dir", dir());
+    Cli.Result removed = Cli.run("rm", "nope", "--state-dir", dir());
+
+    assertThat(logs.exitCode()).as(logs.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(logs.err()).contains("pod 'nope' not found");
+    assertThat(removed.exitCode()).as(removed.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+  }
+
+  @Test
+  void sigtermTerminatesPodsAndExits143() throws Exception {
+    Path hello = TestFiles.fixture(files, HELLO);
+    File stderr = files.resolve("stderr.txt").toFile();
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "run",
+            "--state-dir",
+            dir(),
+            "--grace-period",
+            "1s",
+            "-f",
+            hello.toString());
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(files.resolve("stdout.txt").toFile())
+            .redirectError(stderr)
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.readString(stderr.toPath()).contains("container bash running"));
+
+      process.destroy(); // SIGTERM
+
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String err = Files.readString(stderr.toPath());
+      assertThat(process.exitValue()).as(err).isEqualTo(ExitCodes.TERMINATED);
+      assertThat(err).contains("stopping: terminating [default/hello]");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+}
