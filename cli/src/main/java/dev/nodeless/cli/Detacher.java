@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * until each is running or finished.
  *
  * <p>Handshake on the supervisor's stdout, one JSON object per line: {@code {"event":"launched",
- * "uid":...}} per pod, then {@code {"event":"ready"}}, or {@code {"event":"failed","message":...}}
- * after which the supervisor has terminated whatever it launched and exits.
+ * "uid":...}} per pod, then {@code {"event":"ready"}}, or {@code
+ * {"event":"failed","message":...,"exitCode":"1"}} with the exit code to end with, after which the
+ * supervisor has terminated whatever it launched and exits.
  */
 final class Detacher {
   private static final Logger LOG = LoggerFactory.getLogger(Detacher.class);
@@ -49,6 +50,8 @@ final class Detacher {
   static final String LAUNCHED = "launched";
   static final String READY = "ready";
   static final String FAILED = "failed";
+  static final String MESSAGE = "message";
+  static final String EXIT_CODE = "exitCode";
   private static final int LOG_TAIL_LINES = 20;
   private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
 
@@ -73,27 +76,28 @@ final class Detacher {
    * them.
    *
    * @param pods validated pods with UIDs
-   * @param deadline as {@link System#nanoTime()}, or {@code null} for none; the supervisor
-   *     terminates the pods when it passes
+   * @param timeout how long the pods may run before the supervisor terminates them, which also
+   *     bounds each wait here; {@code null} for no limit
    * @return the exit code: 0 unless a pod already failed
    */
   int detach(
       List<Pod> pods,
       List<HasMetadata> references,
-      Long deadline,
+      Duration timeout,
       Duration gracePeriod,
       OutputFormat output) {
     Path logFile = logFile();
-    Process supervisor = start(logFile, deadline, gracePeriod);
+    Process supervisor = start(logFile, timeout, gracePeriod);
     LOG.info("Started supervisor process {} with log {}", supervisor.pid(), logFile);
     send(supervisor, logFile, pods, references);
-    awaitReady(supervisor, logFile, pods.size(), deadline);
+    // Unbounded here: the supervisor applies the timeout to its launches and reports the result.
+    awaitReady(supervisor, logFile, pods.size());
     try (PodLauncher observer = launcherOptions.build(ReferenceResolver.none())) {
       List<PodRef> refs = new ArrayList<>();
       for (Pod pod : pods) {
         refs.add(PodRef.of(pod));
       }
-      boolean started = awaitStarted(observer, refs, deadline);
+      boolean started = awaitStarted(observer, refs, RunSession.deadlineAfter(timeout));
       if (!started) {
         for (PodRef ref : refs) {
           observer.terminate(ref, gracePeriod);
@@ -203,7 +207,7 @@ final class Detacher {
 
   // ---- supervisor process -------------------------------------------------------------------
 
-  private Process start(Path logFile, Long deadline, Duration gracePeriod) {
+  private Process start(Path logFile, Duration timeout, Duration gracePeriod) {
     List<String> command = new ArrayList<>();
     // A new session detaches the supervisor from the terminal, so closing it sends no SIGHUP.
     Path setsid = Path.of("/usr/bin/setsid");
@@ -222,9 +226,9 @@ final class Detacher {
     command.add(Main.class.getName());
     command.add("supervise");
     command.addAll(launcherOptions.toArguments());
-    if (deadline != null) {
+    if (timeout != null) {
       command.add("--timeout");
-      command.add(Math.max(0, (deadline - System.nanoTime()) / 1_000_000) + "ms");
+      command.add(timeout.toMillis() + "ms");
     }
     if (gracePeriod != null) {
       command.add("--grace-period");
@@ -275,30 +279,9 @@ final class Detacher {
     }
   }
 
-  private void awaitReady(Process supervisor, Path logFile, int podCount, Long deadline) {
-    CompletableFuture<List<String>> handshake =
-        CompletableFuture.supplyAsync(() -> readHandshake(supervisor));
-    List<String> failures;
-    try {
-      failures =
-          deadline == null
-              ? handshake.get()
-              : handshake.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      supervisor.destroy();
-      throw new CliException(
-          ExitCodes.TIMED_OUT,
-          "timed out before the background supervisor launched the pods; stopped it. Its log is "
-              + logFile);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      supervisor.destroy();
-      throw new CliException(ExitCodes.FAILED, "interrupted while starting the pods", e);
-    } catch (ExecutionException e) {
-      throw new CliException(
-          ExitCodes.FAILED, "reading from the background supervisor failed: " + e.getCause(), e);
-    }
-    if (failures == null) {
+  private void awaitReady(Process supervisor, Path logFile, int podCount) {
+    Map<?, ?> failure = readHandshake(supervisor);
+    if (failure == null) {
       int exit = exitCode(supervisor);
       throw new CliException(
           ExitCodes.FAILED,
@@ -309,9 +292,14 @@ final class Detacher {
               + "\nIts whole log is "
               + logFile);
     }
-    if (!failures.isEmpty()) {
-      throw new CliException(
-          ExitCodes.FAILED, String.join("\n", failures) + "\nThe supervisor log is " + logFile);
+    if (!failure.isEmpty()) {
+      int exitCode = ExitCodes.FAILED;
+      try {
+        exitCode = Integer.parseInt(String.valueOf(failure.get(EXIT_CODE)));
+      } catch (NumberFormatException e) {
+        LOG.debug("Supervisor sent no exit code: {}", failure);
+      }
+      throw new CliException(exitCode, failure.get(MESSAGE) + "\nThe supervisor log is " + logFile);
     }
     LOG.info("Supervisor {} launched {} pods", supervisor.pid(), podCount);
   }
@@ -319,11 +307,10 @@ final class Detacher {
   /**
    * Reads the handshake.
    *
-   * @return the failure messages, empty once {@code ready} arrived, or {@code null} when the
-   *     supervisor's stdout ended first
+   * @return an empty map once {@code ready} arrived, the {@code failed} event, or {@code null} when
+   *     the supervisor's stdout ended first
    */
-  private List<String> readHandshake(Process supervisor) {
-    List<String> failures = new ArrayList<>();
+  private Map<?, ?> readHandshake(Process supervisor) {
     try (BufferedReader reader =
         new BufferedReader(
             new InputStreamReader(supervisor.getInputStream(), StandardCharsets.UTF_8))) {
@@ -331,19 +318,17 @@ final class Detacher {
         Map<?, ?> event = serialization.unmarshal(line, Map.class);
         Object type = event.get(EVENT);
         if (READY.equals(type)) {
-          return failures;
+          return Map.of();
         }
         if (FAILED.equals(type)) {
-          failures.add(String.valueOf(event.get("message")));
+          return event;
         }
-        if (LAUNCHED.equals(type)) {
-          LOG.debug("Supervisor launched pod {}", event.get("uid"));
-        }
+        LOG.debug("Supervisor reported {}", event);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return failures.isEmpty() ? null : failures;
+    return null;
   }
 
   private static int exitCode(Process process) {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,8 +24,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     name = "rm",
     description =
-        "Terminates pods: SIGTERM, then SIGKILL once the grace period ends. A pod run by another"
-            + " nodeless process is stopped by that process.")
+        "Terminates pods (SIGTERM, then SIGKILL once the grace period ends) and removes them,"
+            + " with their logs, from the state directory. A pod run by another nodeless process"
+            + " is stopped by that process.")
 final class RemoveCommand implements java.util.concurrent.Callable<Integer> {
   /** Time beyond the grace period for the pod's supervisor to kill and reap its processes. */
   private static final Duration TERMINATE_SLACK = Duration.ofSeconds(30);
@@ -91,18 +91,21 @@ final class RemoveCommand implements java.util.concurrent.Callable<Integer> {
   private static boolean terminate(
       PodLauncher launcher, PodRef ref, Duration grace, Console console) {
     String name = PodDescriptions.name(ref);
-    if (launcher.status(ref).map(PodPhases::isFinished).orElse(false)) {
-      console.out("pod " + name + " (uid " + ref.uid() + ") had already finished");
-      return true;
-    }
+    boolean finished = launcher.status(ref).map(PodPhases::isFinished).orElse(false);
     // NOTE: the pod's own grace period is not visible through the launcher, so without
     // --grace-period the wait allows for one of up to UNKNOWN_GRACE.
     Duration bound = (grace == null ? UNKNOWN_GRACE : grace).plus(TERMINATE_SLACK);
     try {
-      CompletableFuture.allOf(
-              launcher.terminate(ref, grace), launcher.when(ref, PodPhases::isFinished))
-          .get(bound.toMillis(), TimeUnit.MILLISECONDS);
-      console.out("pod " + name + " (uid " + ref.uid() + ") terminated");
+      // The future completes once the pod's processes and files are gone, also when another
+      // nodeless process supervises the pod and acts on the request.
+      launcher.terminate(ref, grace).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+      console.out(
+          "pod "
+              + name
+              + " (uid "
+              + ref.uid()
+              + ") "
+              + (finished ? "removed; it had already finished" : "terminated and removed"));
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

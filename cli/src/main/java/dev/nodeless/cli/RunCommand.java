@@ -62,8 +62,8 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "Terminate the pods and exit with code 124 when they have not finished by then, such"
-              + " as 30s or 5m.")
+          "Terminate the pods and exit with code 124 when they have not finished this long after"
+              + " the provider accepted them, such as 30s or 5m.")
   Duration timeout;
 
   @Option(
@@ -93,7 +93,6 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Long deadline = timeout == null ? null : System.nanoTime() + timeout.toNanos();
     Console console =
         new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), main.interactive());
     KubernetesSerialization serialization = new KubernetesSerialization();
@@ -115,25 +114,26 @@ final class RunCommand implements Callable<Integer> {
         validate(launcher, pods, manifests.pods());
       }
       return new Detacher(launcherOptions, console, serialization, main.verbose())
-          .detach(pods, manifests.references(), deadline, gracePeriod, output);
+          .detach(pods, manifests.references(), timeout, gracePeriod, output);
     }
     try (PodLauncher launcher = launcherOptions.build(resolver)) {
       validate(launcher, pods, manifests.pods());
-      return runInForeground(launcher, pods, deadline, console, serialization);
+      return runInForeground(launcher, pods, console, serialization);
     }
   }
 
   private int runInForeground(
       PodLauncher launcher,
       List<Pod> pods,
-      Long deadline,
       Console console,
       KubernetesSerialization serialization) {
     Consumer<String> logSink = output == OutputFormat.text ? console::out : console::err;
     try (RunSession session = new RunSession(launcher, pods, console, logSink, gracePeriod);
         SignalGuard guard = new SignalGuard(session::stopForSignal)) {
-      session.launchAll(deadline);
-      boolean finished = session.awaitFinished(deadline);
+      // The timeout bounds the launch, then counts again from when the provider accepted the
+      // pods, so a slow start of this JVM or the provider does not eat into the pods' time.
+      session.launchAll(RunSession.deadlineAfter(timeout));
+      boolean finished = session.awaitFinished(RunSession.deadlineAfter(timeout));
       if (!session.finish()) {
         // A signal is terminating the pods; closing the guard waits for it, then the JVM exits.
         return ExitCodes.INTERRUPTED;

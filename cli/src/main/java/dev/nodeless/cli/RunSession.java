@@ -97,6 +97,7 @@ final class RunSession implements AutoCloseable {
       futures.put(pod, launcher.launch(pod));
     }
     List<String> failures = new ArrayList<>();
+    int timeouts = 0;
     for (Map.Entry<Pod, CompletableFuture<PodRef>> entry : futures.entrySet()) {
       Pod pod = entry.getKey();
       String name =
@@ -107,7 +108,8 @@ final class RunSession implements AutoCloseable {
           launched.add(ref);
         }
       } catch (TimeoutException e) {
-        failures.add("pod " + name + " was not accepted by the provider before the timeout");
+        timeouts++;
+        failures.add("pod " + name + " was not accepted by the provider within the --timeout");
       } catch (ExecutionException e) {
         Throwable cause =
             e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
@@ -116,7 +118,9 @@ final class RunSession implements AutoCloseable {
     }
     if (!failures.isEmpty()) {
       terminateAll();
-      throw new CliException(ExitCodes.FAILED, String.join("\n", failures));
+      throw new CliException(
+          timeouts == failures.size() ? ExitCodes.TIMED_OUT : ExitCodes.FAILED,
+          String.join("\n", failures));
     }
     return launchedPods();
   }
@@ -143,22 +147,6 @@ final class RunSession implements AutoCloseable {
       LOG.warn("Some log streams did not end within {} s of their pods finishing", LOG_DRAIN);
     }
     return true;
-  }
-
-  /** Waits until every launched pod is Running or finished; see {@link #awaitFinished}. */
-  boolean awaitStarted(Long deadline) {
-    List<CompletableFuture<PodStatus>> started = new ArrayList<>();
-    for (PodRef ref : launchedPods()) {
-      started.add(launcher.when(ref, status -> !PodPhases.PENDING.equals(status.getPhase())));
-    }
-    try {
-      await(CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)), deadline);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      throw new NodelessException("waiting for the pods failed: " + e.getCause(), e.getCause());
-    }
   }
 
   /** Terminates every launched pod that has not finished, and waits until each stopped. */
@@ -232,6 +220,11 @@ final class RunSession implements AutoCloseable {
       stopping = true;
       return true;
     }
+  }
+
+  /** The deadline {@code timeout} from now, as {@link System#nanoTime()}, or {@code null}. */
+  static Long deadlineAfter(Duration timeout) {
+    return timeout == null ? null : System.nanoTime() + timeout.toNanos();
   }
 
   List<PodRef> launchedPods() {

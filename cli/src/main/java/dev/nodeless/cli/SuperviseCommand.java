@@ -47,7 +47,6 @@ final class SuperviseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Long deadline = timeout == null ? null : System.nanoTime() + timeout.toNanos();
     KubernetesSerialization serialization = new KubernetesSerialization();
     PrintWriter handshake = spec.commandLine().getOut();
     PrintWriter log = spec.commandLine().getErr();
@@ -68,19 +67,22 @@ final class SuperviseCommand implements Callable<Integer> {
         RunSession session = new RunSession(launcher, pods, console, null, gracePeriod);
         SignalGuard guard = new SignalGuard(session::stopForSignal)) {
       try {
-        for (PodRef ref : session.launchAll(deadline)) {
-          send(handshake, serialization, Detacher.LAUNCHED, "uid", ref.uid());
+        for (PodRef ref : session.launchAll(RunSession.deadlineAfter(timeout))) {
+          send(handshake, serialization, Detacher.LAUNCHED, Map.of("uid", ref.uid()));
         }
       } catch (CliException e) {
-        send(handshake, serialization, Detacher.FAILED, "message", e.getMessage());
+        Map<String, String> failed = new LinkedHashMap<>();
+        failed.put(Detacher.MESSAGE, e.getMessage());
+        failed.put(Detacher.EXIT_CODE, Integer.toString(e.exitCode()));
+        send(handshake, serialization, Detacher.FAILED, failed);
         console.err(Instant.now() + " launch failed: " + e.getMessage());
         return e.exitCode();
       }
-      send(handshake, serialization, Detacher.READY, null, null);
+      send(handshake, serialization, Detacher.READY, Map.of());
       // The foreground process stops reading after "ready" and may exit; nothing more goes there.
       handshake.close();
 
-      boolean finished = session.awaitFinished(deadline);
+      boolean finished = session.awaitFinished(RunSession.deadlineAfter(timeout));
       if (!session.finish()) {
         return ExitCodes.TERMINATED;
       }
@@ -99,13 +101,10 @@ final class SuperviseCommand implements Callable<Integer> {
       PrintWriter handshake,
       KubernetesSerialization serialization,
       String event,
-      String key,
-      String value) {
+      Map<String, String> fields) {
     Map<String, String> line = new LinkedHashMap<>();
     line.put(Detacher.EVENT, event);
-    if (key != null) {
-      line.put(key, value);
-    }
+    line.putAll(fields);
     handshake.println(serialization.asJson(line));
     handshake.flush();
   }
