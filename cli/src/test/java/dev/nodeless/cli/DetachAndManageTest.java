@@ -36,8 +36,8 @@ class DetachAndManageTest {
   }
 
   @Test
-  void detachLsLogsRmRoundTrip() {
-    Path hello = TestFiles.fixture(files, HELLO);
+  void detachedDeploymentRoundTrip() {
+    Path deployment = TestFiles.fixture(files, "application/deployment-sidecar.yaml");
 
     Cli.Result detached =
         Cli.run(
@@ -48,33 +48,49 @@ class DetachAndManageTest {
             "--grace-period",
             "1s",
             "-f",
-            hello.toString());
+            deployment.toString());
 
     assertThat(detached.exitCode()).as(detached.toString()).isZero();
-    assertThat(detached.err()).contains("pod default/hello is running in the background (uid ");
-    assertThat(detached.err()).contains("nodeless logs default/hello -f --state-dir " + dir());
+    assertThat(detached.err())
+        .contains("note: Deployment myapp in ")
+        .contains("runs as one pod, default/myapp, from its pod template; replicas");
+    assertThat(detached.err()).contains("pod default/myapp is running in the background (uid ");
+    assertThat(detached.err()).contains("nodeless logs default/myapp -f --state-dir " + dir());
     assertThat(Cli.liveDescendants()).as("the supervisor and the pod").isNotEmpty();
 
     Cli.Result listed = Cli.run("ls", "--state-dir", dir());
     assertThat(listed.exitCode()).as(listed.toString()).isZero();
     assertThat(listed.out())
-        .containsPattern(Pattern.compile("default\\s+hello\\s+\\S+\\s+Running\\s+1/1"));
+        .containsPattern(Pattern.compile("default\\s+myapp\\s+\\S+\\s+Running\\s+1/1"));
 
-    // The pod prints the date every 5 seconds; its first line is there almost at once.
+    // The app appends a line every second to a file in a shared emptyDir; the native sidecar
+    // follows that file and prints each line.
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              Cli.Result logs = Cli.run("logs", "hello", "--state-dir", dir(), "--timestamps");
+              Cli.Result logs = Cli.run("logs", "myapp", "-c", "logshipper", "--state-dir", dir());
               assertThat(logs.exitCode()).as(logs.toString()).isZero();
-              assertThat(logs.out()).containsPattern("^\\d{4}-\\d\\d-\\d\\dT\\S+ \\S+");
+              assertThat(logs.out()).contains("logging");
             });
+    Cli.Result timestamped =
+        Cli.run(
+            "logs",
+            "default/myapp",
+            "-c",
+            "logshipper",
+            "--tail",
+            "1",
+            "--timestamps",
+            "--state-dir",
+            dir());
+    assertThat(timestamped.out()).containsPattern("^\\d{4}-\\d\\d-\\d\\dT\\S+ ");
+    assertThat(timestamped.out().lines()).hasSize(1);
 
-    Cli.Result removed =
-        Cli.run("rm", "default/hello", "--state-dir", dir(), "--grace-period", "1s");
+    Cli.Result removed = Cli.run("rm", "myapp", "--state-dir", dir(), "--grace-period", "1s");
     assertThat(removed.exitCode()).as(removed.toString()).isZero();
     assertThat(removed.out())
-        .contains("pod default/hello (uid ")
+        .contains("pod default/myapp (uid ")
         .contains(") terminated and removed");
 
     Cli.awaitNoChildProcesses();
