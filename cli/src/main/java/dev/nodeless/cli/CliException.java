@@ -1,8 +1,8 @@
 package dev.nodeless.cli;
 
 /**
- * A failure the command reports in plain words, without a stack trace, and the exit code it ends
- * with. The message says what failed, on which value, and how to fix it.
+ * A failure the command reports in plain words, without a stack trace, with the exit code it ends
+ * with. The message states what failed, on which value, and how to fix it.
  */
 final class CliException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -135,19 +135,11 @@ final class Detacher {
         console.err("pod " + name + " is running in the background (uid " + ref.uid() + ")");
       }
     }
-    String stateDir =
-        launcherOptions.explicitStateDir().map(dir -> " --state-dir " + dir).orElse("");
-    PodRef first = refs.get(0);
-    console.err(
-        "follow its logs: nodeless logs "
-            + PodDescriptions.name(first)
-            + " -f"
-            + stateDir
-            + "; stop: nodeless rm "
-            + PodDescriptions.name(first)
-            + stateDir
-            + "; supervisor log: "
-            + logFile);
+    String stateDir = launcherOptions.explicitStateDir().map(dir -> " --state-dir " + dir).orElse("");
+    String first = PodDescriptions.name(refs.get(0));
+    console.err("  follow a log:   nodeless logs " + first + " -f" + stateDir);
+    console.err("  stop a pod:     nodeless rm " + first + stateDir);
+    console.err("  supervisor log: " + logFile);
     return exitCode;
   }
 
@@ -252,6 +244,7 @@ final class Detacher {
     }
   }
 
+  // TODO: remove the logs of supervisors that exited long ago; nothing prunes them yet.
   private Path logFile() {
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     return StateDirectory.supervisorLogs(launcherOptions)

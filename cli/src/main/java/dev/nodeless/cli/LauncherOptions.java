@@ -36,7 +36,7 @@ final class LauncherOptions {
       description = "Provider setting, such as local.stateDir=/tmp/pods. Repeat for more.")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  /** The provider settings, {@code --state-dir} included. */
+  /** Returns the provider settings, {@code --state-dir} included. */
   Map<String, String> effectiveSettings() {
     Map<String, String> effective = new LinkedHashMap<>(settings);
     if (stateDir != null) {
@@ -45,7 +45,7 @@ final class LauncherOptions {
     return effective;
   }
 
-  /** The state directory given on the command line, by option or setting. */
+  /** Returns the state directory given on the command line, by option or setting. */
   Optional<Path> explicitStateDir() {
     return Optional.ofNullable(effectiveSettings().get(STATE_DIR_SETTING)).map(Path::of);
   }
@@ -92,7 +92,7 @@ final class LauncherOptions {
         + " with --provider";
   }
 
-  /** The same options as arguments, to pass them to another {@code nodeless} process. */
+  /** Returns the same options as arguments, to pass them to another {@code nodeless} process. */
   List<String> toArguments() {
     List<String> arguments = new ArrayList<>();
     arguments.add("--provider");

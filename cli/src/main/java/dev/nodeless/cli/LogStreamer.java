@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the log of every container instance as soon as a status shows it started, and writes each
- * line prefixed by {@code [pod/container]}. One thread per followed instance, because a log stream
- * blocks while it waits for lines; a CLI run has few containers.
+ * line prefixed by {@code [pod/container]}. It uses one thread per followed instance, because a log
+ * stream blocks while it waits for lines, and a CLI run has few containers.
  */
 final class LogStreamer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogStreamer.class);

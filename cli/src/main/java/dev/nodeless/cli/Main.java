@@ -60,8 +60,8 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     configureLogging(args);
-    // System.console() is non-null only when stdin and stdout are both a terminal; Java 17 has
-    // no check for stderr alone, so this stands in for "stderr is a terminal".
+    // System.console() is non-null only when stdin and stdout are both a terminal. Java 17 has
+    // no check for stderr alone, so this approximates "stderr is a terminal".
     Main main = new Main(System.in, System.console() != null);
     System.exit(commandLine(main).execute(args));
   }
@@ -80,12 +80,14 @@ public final class Main implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  /** The standard input, read by {@code run -f -}. */
+  /** Returns the standard input, which {@code run -f -} reads. */
   InputStream stdin() {
     return stdin;
   }
 
-  /** Whether stderr is taken to be a terminal, so a progress line may be redrawn in place. */
+  /**
+   * Returns whether stderr is taken to be a terminal, where a progress line is redrawn in place.
+   */
   boolean interactive() {
     return interactive;
   }

@@ -79,7 +79,7 @@ final class ManifestReader {
   }
 
   /**
-   * A resolver over the ConfigMaps and Secrets read.
+   * Returns a resolver over the ConfigMaps and Secrets read.
    *
    * @throws CliException with exit code 2 when one has no name or two share a namespace and name
    */

@@ -13,12 +13,12 @@ import java.util.List;
 final class PodDescriptions {
   private PodDescriptions() {}
 
-  /** The pod as {@code namespace/name}. */
+  /** Returns the pod as {@code namespace/name}. */
   static String name(PodRef ref) {
     return ref.namespace() + "/" + ref.name();
   }
 
-  /** A container state, such as {@code running} or {@code exited with code 1 (Error)}. */
+  /** Describes a container state, such as {@code running} or {@code exited with code 1 (Error)}. */
   static String state(ContainerStatus container) {
     ContainerState state = container.getState();
     if (state == null) {
@@ -49,8 +49,8 @@ final class PodDescriptions {
   }
 
   /**
-   * Why a failed pod failed: each container that exited with a non-zero code, or the pod's reason
-   * and message when no container did.
+   * Explains why a failed pod failed: each container that exited with a non-zero code, or the pod's
+   * reason and message when no container did.
    */
   static String failure(PodStatus status) {
     List<String> causes = new ArrayList<>();
@@ -93,14 +93,14 @@ final class PodDescriptions {
     return null;
   }
 
-  /** The phase, with the pod's reason when it has one, such as {@code Failed (Evicted)}. */
+  /** Returns the phase, with the pod's reason when it has one, such as {@code Failed (Evicted)}. */
   static String phase(PodStatus status) {
     String phase = status.getPhase() == null ? PodPhases.UNKNOWN : status.getPhase();
     String reason = status.getReason();
     return reason == null || reason.isEmpty() ? phase : phase + " (" + reason + ")";
   }
 
-  /** {@code ready/total} over the app containers. */
+  /** Counts ready app containers as {@code ready/total}. */
   static String ready(PodStatus status) {
     List<ContainerStatus> containers = status.getContainerStatuses();
     if (containers == null || containers.isEmpty()) {
@@ -110,7 +110,7 @@ final class PodDescriptions {
     return ready + "/" + containers.size();
   }
 
-  /** Restarts summed over the app containers. */
+  /** Sums the restarts of the app containers. */
   static int restarts(PodStatus status) {
     List<ContainerStatus> containers = status.getContainerStatuses();
     if (containers == null) {

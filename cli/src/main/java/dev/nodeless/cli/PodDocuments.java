@@ -21,7 +21,7 @@ final class PodDocuments {
   private PodDocuments() {}
 
   /**
-   * A pod with the given identity and status.
+   * Builds a pod with the given identity and status.
    *
    * @param launched the pod as launched, whose metadata and spec are kept, or {@code null} when
    *     only the identity is known
@@ -41,7 +41,7 @@ final class PodDocuments {
         .build();
   }
 
-  /** The pods as one {@code v1 List} document. */
+  /** Renders the pods as one {@code v1 List} document. */
   static String render(OutputFormat format, List<Pod> pods, KubernetesSerialization serialization) {
     List<HasMetadata> items = new ArrayList<>(pods);
     Object list = new KubernetesListBuilder().withItems(items).build();
@@ -52,7 +52,7 @@ final class PodDocuments {
     };
   }
 
-  /** When the pod started: its start time, else its earliest condition change. */
+  /** Returns when the pod started: its start time, else its earliest condition change. */
   static Optional<Instant> started(PodStatus status) {
     if (status == null) {
       return Optional.empty();
@@ -79,7 +79,7 @@ final class PodDocuments {
     }
   }
 
-  /** An age in the compact form kubectl uses: 45s, 12m, 5h, 3d. */
+  /** Formats an age in the compact form kubectl uses: 45s, 12m, 5h, 3d. */
   static String age(Duration age) {
     long seconds = Math.max(0, age.toSeconds());
     if (seconds < 120) {

@@ -15,7 +15,10 @@ final class PodSelector {
 
   private PodSelector() {}
 
-  /** Every pod the argument names; several pods share a name when a manifest ran more than once. */
+  /**
+   * Returns every pod the argument names. Several pods share a name when a manifest ran more than
+   * once.
+   */
   static List<PodRef> select(String argument, List<PodRef> pods) {
     List<PodRef> byUid = pods.stream().filter(ref -> ref.uid().equals(argument)).toList();
     if (!byUid.isEmpty()) {
@@ -35,7 +38,8 @@ final class PodSelector {
   }
 
   /**
-   * The one pod the argument names; among several with the same name, the one that started last.
+   * Returns the one pod the argument names or, among several with the same name, the one that
+   * started last.
    *
    * @throws CliException with exit code 3 when no pod matches
    */

@@ -221,8 +221,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * A copy of the pod with a UID and namespace, and a name from {@code metadata.generateName} when
-   * it has none, so that the command knows every pod's reference before launching it.
+   * Copies the pod with a UID and namespace, and a name from {@code metadata.generateName} when it
+   * has none, so that every pod's reference is fixed before it is launched.
    */
   static Pod withIdentity(Pod pod) {
     ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();

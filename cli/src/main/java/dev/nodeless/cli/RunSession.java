@@ -183,8 +183,9 @@ final class RunSession implements AutoCloseable {
   }
 
   /**
-   * Terminates the pods for SIGINT or SIGTERM, unless the session already ended. Runs on the
-   * shutdown hook thread; the JVM exits with 128 + the signal number afterwards.
+   * Terminates the pods for SIGINT or SIGTERM, unless the session already ended, then closes the
+   * launcher, which also stops a pod whose launch was still in flight. Runs on the shutdown hook
+   * thread. The JVM exits with 128 + the signal number afterwards.
    */
   void stopForSignal() {
     synchronized (stopLock) {
@@ -194,16 +195,15 @@ final class RunSession implements AutoCloseable {
       stopping = true;
     }
     List<PodRef> pods = launchedPods();
-    if (pods.isEmpty()) {
-      return;
+    if (!pods.isEmpty()) {
+      console.err(
+          "stopping: terminating "
+              + pods.stream().map(PodDescriptions::name).toList()
+              + (gracePeriod == null
+                  ? " with their grace periods"
+                  : " with grace period " + gracePeriod.toSeconds() + " s"));
+      terminateAll();
     }
-    console.err(
-        "stopping: terminating "
-            + pods.stream().map(PodDescriptions::name).toList()
-            + (gracePeriod == null
-                ? " with their grace periods"
-                : " with grace period " + gracePeriod.toSeconds() + " s"));
-    terminateAll();
     launcher.close();
   }
 
@@ -222,7 +222,7 @@ final class RunSession implements AutoCloseable {
     }
   }
 
-  /** The deadline {@code timeout} from now, as {@link System#nanoTime()}, or {@code null}. */
+  /** Returns the deadline {@code timeout} from now, as {@link System#nanoTime()}, or null. */
   static Long deadlineAfter(Duration timeout) {
     return timeout == null ? null : System.nanoTime() + timeout.toNanos();
   }
@@ -237,7 +237,7 @@ final class RunSession implements AutoCloseable {
     return launcher.status(ref);
   }
 
-  /** The pod as launched, by UID. */
+  /** Returns the pod as launched. */
   Pod pod(PodRef ref) {
     return podsByUid.get(ref.uid());
   }

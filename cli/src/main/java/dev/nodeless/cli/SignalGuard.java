@@ -15,7 +15,7 @@ final class SignalGuard implements AutoCloseable {
 
   /**
    * Removes the hook. When the JVM is already shutting down, it waits for the hook instead, so the
-   * caller does not close what the hook still uses; the JVM halts once the hook ends.
+   * caller does not close what the hook still uses. The JVM halts once the hook ends.
    */
   @Override
   public void close() {

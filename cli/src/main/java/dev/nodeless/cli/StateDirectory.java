@@ -2,21 +2,20 @@ package dev.nodeless.cli;
 
 import java.nio.file.Path;
 
-/**
- * Where the command keeps its own files: a {@code cli} folder in the local provider's state dir.
- */
+/** Location of the command's own files: a {@code cli} folder in the local provider's state dir. */
 final class StateDirectory {
   private StateDirectory() {}
 
-  /** The directory for the logs of background supervisors. */
+  /** Returns the directory for the logs of background supervisors. */
   static Path supervisorLogs(LauncherOptions options) {
     return options.explicitStateDir().orElseGet(StateDirectory::providerDefault).resolve("cli");
   }
 
   /**
-   * The local provider's documented default, {@code ${java.io.tmpdir}/nodeless-${user.name}} with
-   * characters other than letters, digits, dot, underscore and dash in the user name replaced by an
-   * underscore. The CLI compiles against core only, so it repeats that rule here.
+   * Returns the local provider's documented default, {@code
+   * ${java.io.tmpdir}/nodeless-${user.name}} with characters other than letters, digits, dot,
+   * underscore and dash in the user name replaced by an underscore. The CLI compiles against core
+   * only, so it repeats that rule here.
    */
   private static Path providerDefault() {
     String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");

@@ -15,11 +15,11 @@ import java.util.Map;
  */
 final class StatusChanges {
   /** Last phase and container states shown, by pod UID, then by label such as "container pi". */
-  private final Map<String, Map<String, String>> shown = new HashMap<>();
+  private final Map<String, Map<String, String>> lastShown = new HashMap<>();
 
-  /** The lines describing what changed since the previous status of the same pod. */
+  /** Describes what changed since the previous status of the same pod, one line per change. */
   List<String> describe(PodRef ref, PodStatus status) {
-    Map<String, String> previous = shown.computeIfAbsent(ref.uid(), uid -> new HashMap<>());
+    Map<String, String> previous = lastShown.computeIfAbsent(ref.uid(), uid -> new HashMap<>());
     List<String> lines = new ArrayList<>();
     String prefix = "pod " + PodDescriptions.name(ref) + ": ";
     String phase = PodDescriptions.phase(status);

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code nodeless supervise}: the background process of {@code run --detach}. It reads a Kubernetes
  * List of pods, ConfigMaps and Secrets from stdin, launches the pods, reports the handshake that
- * {@link Detacher} describes on stdout, then holds the pods until all finished. Its stderr is the
- * supervisor log.
+ * {@link Detacher} describes on stdout, then keeps supervising the pods until all finished. Its
+ * stderr is the supervisor log.
  */
 @Command(
     mixinStandardHelpOptions = true,

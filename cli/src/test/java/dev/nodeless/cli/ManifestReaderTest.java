@@ -19,12 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManifestReaderTest {
+  /** Shared, because the first read through each new instance takes about a second. */
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
   @TempDir Path folder;
   private final List<String> notes = new ArrayList<>();
 
   private Manifests read(InputStream stdin, String... files) {
-    return new ManifestReader(new KubernetesSerialization(), stdin, notes::add)
-        .read(List.of(files));
+    return new ManifestReader(SERIALIZATION, stdin, notes::add).read(List.of(files));
   }
 
   private Manifests read(String... files) {

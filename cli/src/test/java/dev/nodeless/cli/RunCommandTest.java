@@ -62,11 +62,15 @@ class RunCommandTest {
     assertThat(result.err()).contains("spec.os.name = \"windows\"");
     assertThat(result.err()).contains("spec.hostAliases");
     assertThat(result.err()).contains("spec.volumes[0].persistentVolumeClaim");
+    assertThat(result.err()).contains("invalid pod default/bad-fields from");
+    assertThat(result.err()).contains("spec.containers[0].name = \"Bad_Name\"");
+    assertThat(result.err()).contains("spec.restartPolicy = \"Sometimes\"");
     assertThat(result.err()).contains("Fix: ");
     assertThat(result.err()).contains("Nothing was started");
     assertThat(result.out()).doesNotContain("should never start");
     assertThat(Cli.run("ls", "--state-dir", stateDir.toString(), "-o", "json").out())
-        .doesNotContain("cannot-run");
+        .doesNotContain("cannot-run")
+        .doesNotContain("bad-fields");
   }
 
   @Test

@@ -11,12 +11,14 @@ import java.nio.file.Path;
 final class TestFiles {
   private TestFiles() {}
 
-  /** A byte-exact copy of a core fixture, such as {@code controllers/job.yaml}, in the folder. */
+  /** Copies a core fixture, such as {@code controllers/job.yaml}, byte-exact to the folder. */
   static Path fixture(Path folder, String name) {
     return copy(Fixtures.ROOT + name, folder);
   }
 
-  /** A copy of a manifest of this module's test resources, such as {@code fail.yaml}. */
+  /**
+   * Copies a manifest of this module's test resources, such as {@code fail.yaml}, to the folder.
+   */
   static Path manifest(Path folder, String name) {
     return copy("manifests/" + name, folder);
   }

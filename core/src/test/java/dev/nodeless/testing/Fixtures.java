@@ -60,7 +60,7 @@ public final class Fixtures {
       URI uri = url.toURI();
       if ("jar".equals(uri.getScheme())) {
         // A reactor build past the package phase puts the core test-jar, not its folder, on the
-        // classpath; the fixtures are then read through a zip file system.
+        // classpath. The fixtures are then read through a zip file system.
         openZipFileSystem(uri);
       }
       return Path.of(uri).getParent();
