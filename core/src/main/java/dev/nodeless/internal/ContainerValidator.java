@@ -191,6 +191,7 @@ final class ContainerValidator {
               + count,
           "keep one source per variable");
     }
+
     if (source.getFieldRef() != null) {
       DownwardApi.validateFieldRef(problems, sourcePath + ".fieldRef", source.getFieldRef(), true);
     }
@@ -490,6 +491,7 @@ final class ContainerValidator {
           "must set exactly one of exec, httpGet, tcpSocket and grpc, not " + handlers,
           "keep one handler");
     }
+
     if (probe.getExec() != null) {
       validateExec(probePath + ".exec", probe.getExec().getCommand());
     }
@@ -509,6 +511,9 @@ final class ContainerValidator {
             "use the gRPC health port, such as 9090");
       }
     }
+
+    // NOTE: the API server defaults an explicit 0 to the default before checking, so it accepts
+    // periodSeconds: 0 and similar fields that these checks reject.
     atLeast(probePath + ".initialDelaySeconds", probe.getInitialDelaySeconds(), 0);
     atLeast(probePath + ".periodSeconds", probe.getPeriodSeconds(), 1);
     atLeast(probePath + ".timeoutSeconds", probe.getTimeoutSeconds(), 1);
@@ -522,6 +527,7 @@ final class ContainerValidator {
           "must be 1 for " + field,
           "set it to 1 or leave it unset");
     }
+
     Long grace = probe.getTerminationGracePeriodSeconds();
     if (grace != null) {
       if (field.equals("readinessProbe")) {
@@ -557,6 +563,7 @@ final class ContainerValidator {
           "must set exactly one of exec, httpGet, tcpSocket and sleep, not " + handlers,
           "keep one handler");
     }
+
     if (handler.getExec() != null) {
       validateExec(hookPath + ".exec", handler.getExec().getCommand());
     }
