@@ -135,7 +135,8 @@ final class Detacher {
         console.err("pod " + name + " is running in the background (uid " + ref.uid() + ")");
       }
     }
-    String stateDir = launcherOptions.explicitStateDir().map(dir -> " --state-dir " + dir).orElse("");
+    String stateDir =
+        launcherOptions.explicitStateDir().map(dir -> " --state-dir " + dir).orElse("");
     String first = PodDescriptions.name(refs.get(0));
     console.err("  follow a log:   nodeless logs " + first + " -f" + stateDir);
     console.err("  stop a pod:     nodeless rm " + first + stateDir);

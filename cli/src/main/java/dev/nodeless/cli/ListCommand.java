@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code nodeless ls}: the pods in the state directory with their phase, readiness and age. */
 @Command(
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     name = "ls",
     aliases = "list",
     description = "Lists the pods in the state directory: phase, ready containers, restarts, age.")

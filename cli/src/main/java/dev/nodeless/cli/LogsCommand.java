@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "logs",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "Prints the log of a container of a pod.")
 final class LogsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

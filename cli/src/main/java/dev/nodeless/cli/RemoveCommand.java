@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code nodeless rm}: terminates pods and waits until they stopped. */
 @Command(
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     name = "rm",
     description =
         "Terminates pods (SIGTERM, then SIGKILL once the grace period ends) and removes them,"

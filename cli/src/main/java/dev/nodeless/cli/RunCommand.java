@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     name = "run",
     sortOptions = false,
     description = {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     name = "supervise",
     hidden = true,
     description = "Runs the pods of run --detach in the background; started by run, not by hand.")

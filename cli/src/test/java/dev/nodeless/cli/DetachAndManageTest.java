@@ -55,7 +55,8 @@ class DetachAndManageTest {
         .contains("note: Deployment myapp in ")
         .contains("runs as one pod, default/myapp, from its pod template; replicas");
     assertThat(detached.err()).contains("pod default/myapp is running in the background (uid ");
-    assertThat(detached.err()).contains("  follow a log:   nodeless logs default/myapp -f --state-dir " + dir());
+    assertThat(detached.err())
+        .contains("  follow a log:   nodeless logs default/myapp -f --state-dir " + dir());
     assertThat(Cli.liveDescendants()).as("the supervisor and the pod").isNotEmpty();
 
     Cli.Result listed = Cli.run("ls", "--state-dir", dir());

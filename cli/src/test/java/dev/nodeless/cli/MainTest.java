@@ -17,6 +17,22 @@ class MainTest {
   }
 
   @Test
+  void noCommandPrintsUsage() {
+    Cli.Result result = Cli.run();
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).startsWith("Usage: nodeless");
+  }
+
+  @Test
+  void subcommandPrintsVersion() {
+    Cli.Result result = Cli.run("run", "--version");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).matches("nodeless \\d+\\.\\d+\\.\\d+.*\\R");
+  }
+
+  @Test
   void usageErrorExitsTwo() {
     Cli.Result result = Cli.run("run");
 
