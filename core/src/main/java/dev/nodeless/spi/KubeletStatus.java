@@ -32,8 +32,8 @@ import java.util.Objects;
  * with a default waiting state for containers that have none yet.
  *
  * <p>A condition keeps its {@code lastTransitionTime} from the previous status while its status
- * stays the same. A previous {@code Succeeded} or {@code Failed} phase is never left, as the
- * kubelet's status manager enforces.
+ * stays the same. A previous {@code Succeeded} or {@code Failed} phase is kept whatever the
+ * containers show, as the kubelet's status manager enforces.
  *
  * <p>Build one per status update with {@link #of(Pod)}; instances are not thread-safe.
  */
@@ -131,7 +131,7 @@ public final class KubeletStatus {
         phase = PodPhases.FAILED;
       }
     }
-    if (previous != null && isTerminal(previous.getPhase()) && !isTerminal(phase)) {
+    if (previous != null && isTerminal(previous.getPhase())) {
       phase = previous.getPhase();
     }
 
