@@ -54,6 +54,10 @@ final class Detacher {
   static final String EXIT_CODE = "exitCode";
   private static final int LOG_TAIL_LINES = 20;
   private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
+  private static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+
+  /** Time beyond the grace period for the supervisor to notice the request and stop the pod. */
+  private static final Duration TERMINATE_SLACK = Duration.ofSeconds(30);
 
   private final LauncherOptions launcherOptions;
   private final Console console;
@@ -76,8 +80,8 @@ final class Detacher {
    * them.
    *
    * @param pods validated pods with UIDs
-   * @param timeout how long the pods may run before the supervisor terminates them, which also
-   *     bounds each wait here; {@code null} for no limit
+   * @param timeout how long the pods may run before the supervisor terminates them, counted from
+   *     its launch, and how long this process waits for them to run; {@code null} for no limit
    * @return the exit code: 0 unless a pod already failed
    */
   int detach(
@@ -86,6 +90,8 @@ final class Detacher {
       Duration timeout,
       Duration gracePeriod,
       OutputFormat output) {
+    // Started before the supervisor, so this wait ends no later than the supervisor's own timeout.
+    Long deadline = RunSession.deadlineAfter(timeout);
     Path logFile = logFile();
     Process supervisor = start(logFile, timeout, gracePeriod);
     LOG.info("Started supervisor process {} with log {}", supervisor.pid(), logFile);
@@ -97,15 +103,13 @@ final class Detacher {
       for (Pod pod : pods) {
         refs.add(PodRef.of(pod));
       }
-      boolean started = awaitStarted(observer, refs, RunSession.deadlineAfter(timeout));
+      boolean started = awaitStarted(observer, refs, deadline);
       if (!started) {
-        for (PodRef ref : refs) {
-          observer.terminate(ref, gracePeriod);
-        }
+        terminate(observer, refs, gracePeriod);
         throw new CliException(
             ExitCodes.TIMED_OUT,
-            "timed out before every pod was running; asked the supervisor to terminate them."
-                + " Its log is "
+            "timed out before every pod was running, so the pods were terminated; raise --timeout"
+                + " if they need longer to start. The supervisor log is "
                 + logFile);
       }
       if (output != OutputFormat.text) {
@@ -118,6 +122,23 @@ final class Detacher {
         console.out(PodDocuments.render(output, documents, serialization));
       }
       return report(observer, refs, logFile);
+    }
+  }
+
+  /** Asks the supervisor to terminate the pods and waits, bounded, until they are gone. */
+  private void terminate(PodLauncher observer, List<PodRef> refs, Duration gracePeriod) {
+    List<CompletableFuture<Void>> gone = new ArrayList<>();
+    for (PodRef ref : refs) {
+      gone.add(observer.terminate(ref, gracePeriod));
+    }
+    Duration bound = (gracePeriod == null ? DEFAULT_GRACE : gracePeriod).plus(TERMINATE_SLACK);
+    try {
+      CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new))
+          .get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      console.err("warning: not every pod confirmed it stopped within " + bound.toSeconds() + " s");
     }
   }
 

@@ -64,7 +64,8 @@ final class RunCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description =
           "Terminate the pods and exit with code 124 when they have not finished this long after"
-              + " the provider accepted them, such as 30s or 5m.")
+              + " the provider accepted them, such as 30s or 5m. With --detach, also the longest"
+              + " wait for the pods to run.")
   Duration timeout;
 
   @Option(

@@ -103,6 +103,30 @@ class DetachAndManageTest {
   }
 
   @Test
+  void detachTimesOutWhilePodPending() {
+    Path stuck = TestFiles.manifest(files, "stuck-in-init.yaml");
+
+    Cli.Result detached =
+        Cli.run(
+            "run",
+            "--detach",
+            "--timeout",
+            "5s",
+            "--grace-period",
+            "1s",
+            "--state-dir",
+            dir(),
+            "-f",
+            stuck.toString());
+
+    assertThat(detached.exitCode()).as(detached.toString()).isEqualTo(ExitCodes.TIMED_OUT);
+    assertThat(detached.err()).contains("error: timed out before every pod was running");
+    Cli.awaitNoChildProcesses();
+    Cli.Result listed = Cli.run("ls", "--state-dir", dir(), "-o", "json");
+    assertThat(listed.out()).doesNotContain("stuck");
+  }
+
+  @Test
   void unknownPodIsNotFound() {
     Cli.Result logs = Cli.run("logs", "nope", "--state-dir", dir());
     Cli.Result removed = Cli.run("rm", "nope", "--state-dir", dir());
