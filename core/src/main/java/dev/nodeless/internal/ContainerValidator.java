@@ -512,15 +512,15 @@ final class ContainerValidator {
       }
     }
 
-    // NOTE: the API server defaults an explicit 0 to the default before checking, so it accepts
-    // periodSeconds: 0 and similar fields that these checks reject.
+    // The API server replaces an explicit 0 with the default (period 10 s, timeout 1 s,
+    // thresholds 1 and 3) before it validates, so 0 is accepted and only negatives are invalid.
     atLeast(probePath + ".initialDelaySeconds", probe.getInitialDelaySeconds(), 0);
-    atLeast(probePath + ".periodSeconds", probe.getPeriodSeconds(), 1);
-    atLeast(probePath + ".timeoutSeconds", probe.getTimeoutSeconds(), 1);
-    atLeast(probePath + ".successThreshold", probe.getSuccessThreshold(), 1);
-    atLeast(probePath + ".failureThreshold", probe.getFailureThreshold(), 1);
+    atLeast(probePath + ".periodSeconds", probe.getPeriodSeconds(), 0);
+    atLeast(probePath + ".timeoutSeconds", probe.getTimeoutSeconds(), 0);
+    atLeast(probePath + ".successThreshold", probe.getSuccessThreshold(), 0);
+    atLeast(probePath + ".failureThreshold", probe.getFailureThreshold(), 0);
     Integer success = probe.getSuccessThreshold();
-    if (!field.equals("readinessProbe") && success != null && success != 1) {
+    if (!field.equals("readinessProbe") && success != null && success > 1) {
       problems.add(
           probePath + ".successThreshold",
           success.toString(),

@@ -60,6 +60,26 @@ class PodValidatorTest {
   }
 
   @Test
+  void zeroProbeTimingsMeanDefaults() {
+    Pod pod = basePod();
+    pod.getSpec()
+        .getContainers()
+        .get(0)
+        .setLivenessProbe(
+            new io.fabric8.kubernetes.api.model.ProbeBuilder()
+                .withNewExec()
+                .withCommand("true")
+                .endExec()
+                .withPeriodSeconds(0)
+                .withTimeoutSeconds(0)
+                .withSuccessThreshold(0)
+                .withFailureThreshold(0)
+                .build());
+
+    assertThat(PodValidator.validate(pod)).isEmpty();
+  }
+
+  @Test
   void basePodIsValid() {
     assertThat(PodValidator.validate(basePod())).isEmpty();
   }
@@ -95,7 +115,7 @@ class PodValidatorTest {
             "request above limit",
             "port above 65535",
             "mount of unknown volume",
-            "probe periodSeconds zero",
+            "probe periodSeconds negative",
             "dnsPolicy unknown")) {
       Mutation mutation =
           PodMutations.all().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();

@@ -650,16 +650,16 @@ public final class PodMutations {
               return new Expected(C0 + ".livenessProbe", null, "exactly one of exec");
             }),
         mutation(
-            "probe periodSeconds zero",
+            "probe periodSeconds negative",
             pod -> {
-              container(pod).setReadinessProbe(execProbe().withPeriodSeconds(0).build());
-              return new Expected(C0 + ".readinessProbe.periodSeconds", "0", "must be >= 1");
+              container(pod).setReadinessProbe(execProbe().withPeriodSeconds(-1).build());
+              return new Expected(C0 + ".readinessProbe.periodSeconds", "-1", "must be >= 0");
             }),
         mutation(
-            "probe timeoutSeconds zero",
+            "probe timeoutSeconds negative",
             pod -> {
-              container(pod).setLivenessProbe(execProbe().withTimeoutSeconds(0).build());
-              return new Expected(C0 + ".livenessProbe.timeoutSeconds", "0", "must be >= 1");
+              container(pod).setLivenessProbe(execProbe().withTimeoutSeconds(-5).build());
+              return new Expected(C0 + ".livenessProbe.timeoutSeconds", "-5", "must be >= 0");
             }),
         mutation(
             "liveness successThreshold above one",
@@ -668,10 +668,10 @@ public final class PodMutations {
               return new Expected(C0 + ".livenessProbe.successThreshold", "2", "must be 1");
             }),
         mutation(
-            "startup failureThreshold zero",
+            "startup failureThreshold negative",
             pod -> {
-              container(pod).setStartupProbe(execProbe().withFailureThreshold(0).build());
-              return new Expected(C0 + ".startupProbe.failureThreshold", "0", "must be >= 1");
+              container(pod).setStartupProbe(execProbe().withFailureThreshold(-1).build());
+              return new Expected(C0 + ".startupProbe.failureThreshold", "-1", "must be >= 0");
             }),
         mutation(
             "probe initialDelaySeconds negative",
