@@ -222,6 +222,23 @@ final class Detacher {
   // ---- supervisor process -------------------------------------------------------------------
 
   private Process start(Path logFile, Duration timeout, Duration gracePeriod) {
+    List<String> command = supervisorCommand(timeout, gracePeriod);
+    LOG.debug("Starting supervisor: {}", command);
+    try {
+      Files.createDirectories(logFile.getParent());
+      return new ProcessBuilder(command)
+          .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.FAILED,
+          "cannot start the background supervisor (" + command.get(0) + "): " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Builds the command line that runs {@code nodeless supervise} on this JVM and classpath. */
+  private List<String> supervisorCommand(Duration timeout, Duration gracePeriod) {
     List<String> command = new ArrayList<>();
     // A new session detaches the supervisor from the terminal, so closing it sends no SIGHUP.
     Path setsid = Path.of("/usr/bin/setsid");
@@ -251,19 +268,7 @@ final class Detacher {
     if (verbose) {
       command.add("-v");
     }
-    LOG.debug("Starting supervisor: {}", command);
-    try {
-      Files.createDirectories(logFile.getParent());
-      return new ProcessBuilder(command)
-          .redirectErrorStream(false)
-          .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
-    } catch (IOException e) {
-      throw new CliException(
-          ExitCodes.FAILED,
-          "cannot start the background supervisor (" + command.get(0) + "): " + e.getMessage(),
-          e);
-    }
+    return command;
   }
 
   // TODO: remove the logs of supervisors that exited long ago; nothing prunes them yet.

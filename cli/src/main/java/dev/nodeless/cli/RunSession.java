@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +40,10 @@ final class RunSession implements AutoCloseable {
   private final Console console;
   private final Duration gracePeriod;
   private final Map<String, Pod> podsByUid = new LinkedHashMap<>();
-  private final Set<String> uids = ConcurrentHashMap.newKeySet();
+
+  /** Completed by this session's status listener after the log streams saw the final status. */
+  private final Map<String, CompletableFuture<PodStatus>> finished = new ConcurrentHashMap<>();
+
   private final List<PodRef> launched = new ArrayList<>();
   private final StatusChanges changes = new StatusChanges();
   private final LogStreamer logs;
@@ -65,7 +67,7 @@ final class RunSession implements AutoCloseable {
     this.gracePeriod = gracePeriod;
     for (Pod pod : pods) {
       podsByUid.put(pod.getMetadata().getUid(), pod);
-      uids.add(pod.getMetadata().getUid());
+      finished.put(pod.getMetadata().getUid(), new CompletableFuture<>());
     }
     this.logs = logSink == null ? null : new LogStreamer(launcher, logSink);
     // Subscribed before launching, so no status change of these pods is missed.
@@ -73,7 +75,8 @@ final class RunSession implements AutoCloseable {
   }
 
   private void onStatus(PodRef ref, PodStatus status) {
-    if (!uids.contains(ref.uid())) {
+    CompletableFuture<PodStatus> done = finished.get(ref.uid());
+    if (done == null) {
       return;
     }
     for (String line : changes.describe(ref, status)) {
@@ -81,6 +84,9 @@ final class RunSession implements AutoCloseable {
     }
     if (logs != null) {
       logs.onStatus(ref, status);
+    }
+    if (PodPhases.isFinished(status)) {
+      done.complete(status);
     }
   }
 
@@ -132,12 +138,14 @@ final class RunSession implements AutoCloseable {
    * @return whether all finished before the deadline
    */
   boolean awaitFinished(Long deadline) {
-    List<CompletableFuture<PodStatus>> finished = new ArrayList<>();
+    // Not launcher.when(...): it can complete before this session's listener has seen the final
+    // status, and so before the log of a container that ran only briefly is followed.
+    List<CompletableFuture<PodStatus>> all = new ArrayList<>();
     for (PodRef ref : launchedPods()) {
-      finished.add(launcher.when(ref, PodPhases::isFinished));
+      all.add(finished.get(ref.uid()));
     }
     try {
-      await(CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new)), deadline);
+      await(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)), deadline);
     } catch (TimeoutException e) {
       return false;
     } catch (ExecutionException e) {
