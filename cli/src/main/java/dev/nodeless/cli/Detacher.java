@@ -127,13 +127,13 @@ final class Detacher {
 
   /** Asks the supervisor to terminate the pods and waits, bounded, until they are gone. */
   private void terminate(PodLauncher observer, List<PodRef> refs, Duration gracePeriod) {
-    List<CompletableFuture<Void>> gone = new ArrayList<>();
+    List<CompletableFuture<Void>> removals = new ArrayList<>();
     for (PodRef ref : refs) {
-      gone.add(observer.terminate(ref, gracePeriod));
+      removals.add(observer.terminate(ref, gracePeriod));
     }
     Duration bound = (gracePeriod == null ? DEFAULT_GRACE : gracePeriod).plus(TERMINATE_SLACK);
     try {
-      CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new))
+      CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
           .get(bound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -245,16 +245,19 @@ final class Detacher {
     if (Files.isExecutable(setsid)) {
       command.add(setsid.toString());
     }
+
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A small, quick-starting JVM: the supervisor mostly waits.
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-Xmx128m");
+
     String level = System.getProperty(Main.LOG_LEVEL_PROPERTY);
     command.add("-D" + Main.LOG_LEVEL_PROPERTY + "=" + (level == null ? "info" : level));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
+
     command.add("supervise");
     command.addAll(launcherOptions.toArguments());
     if (timeout != null) {
