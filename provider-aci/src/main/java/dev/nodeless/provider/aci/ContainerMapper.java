@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Lifecycle;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,18 @@ final class ContainerMapper {
 
   private ContainerMapper() {}
 
+  /**
+   * Image references as the container registry grammar defines them: an optional registry host,
+   * lower-case path components, an optional tag and an optional digest.
+   */
+  static final Pattern IMAGE_REFERENCE =
+      Pattern.compile(
+          "(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
+              + "(?::[0-9]+)?/)?"
+              + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+              + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+              + "(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?");
+
   /** Checks the container name and image, which ACI requires. */
   static void checkIdentity(ResolvedContainer container, Findings findings) {
     String name = container.name();
@@ -40,6 +54,12 @@ final class ContainerMapper {
     if (image == null || image.isBlank()) {
       findings.reject(
           container.fieldPath() + ".image", image, "a container has an image", "set the image");
+    } else if (!IMAGE_REFERENCE.matcher(image).matches()) {
+      findings.reject(
+          container.fieldPath() + ".image",
+          image,
+          "ACI pulls images by registry reference, and this is not one",
+          "use a reference such as nginx:1.27 or myregistry.azurecr.io/team/app@sha256:...");
     }
   }
 
@@ -179,7 +199,11 @@ final class ContainerMapper {
    * is always sent.
    */
   static List<VolumeMount> mounts(
-      ResolvedContainer container, Set<String> volumes, boolean windows, Findings findings) {
+      ResolvedContainer container,
+      Set<String> podVolumes,
+      Set<String> volumes,
+      boolean windows,
+      Findings findings) {
     List<io.fabric8.kubernetes.api.model.VolumeMount> mounts =
         container.container().getVolumeMounts();
     List<VolumeMount> result = new ArrayList<>();
@@ -204,14 +228,16 @@ final class ContainerMapper {
             "choose a mount path without ':'");
         valid = false;
       }
-      if (!volumes.contains(mount.getName())) {
-        // The volume itself was rejected, or the pod names a volume it lacks.
+      if (!podVolumes.contains(mount.getName())) {
         findings.reject(
             path + ".name",
             mount.getName(),
-            "a mount names a volume that ACI can provide",
-            "fix the volume of that name in spec.volumes");
+            "a mount names a volume in spec.volumes (volumeClaimTemplates of a StatefulSet do not"
+                + " count)",
+            "add the volume to spec.volumes, or remove the mount");
         valid = false;
+      } else if (!volumes.contains(mount.getName())) {
+        valid = false; // the volume itself was rejected, with its own field path
       }
       if (valid) {
         result.add(
@@ -240,21 +266,21 @@ final class ContainerMapper {
     if (lifecycle != null && lifecycle.getPostStart() != null) {
       findings.reject(
           path + ".lifecycle.postStart",
-          null,
+          handlerKind(lifecycle.getPostStart()),
           "ACI has no lifecycle hooks",
           "run the postStart step from the container's command");
     }
     if (lifecycle != null && lifecycle.getPreStop() != null) {
       findings.reject(
           path + ".lifecycle.preStop",
-          null,
+          handlerKind(lifecycle.getPreStop()),
           "ACI has no lifecycle hooks",
           "handle SIGTERM in the application instead of a preStop hook");
     }
     if (spec.getStartupProbe() != null) {
       findings.reject(
           path + ".startupProbe",
-          null,
+          probeKind(spec.getStartupProbe()),
           "ACI has no startup probe",
           "remove the startup probe and give the liveness probe an initialDelaySeconds");
     }
@@ -278,6 +304,34 @@ final class ContainerMapper {
     if (Boolean.TRUE.equals(spec.getStdin()) || Boolean.TRUE.equals(spec.getTty())) {
       findings.note(path + " stdin and tty are ignored: ACI attaches no terminal at start");
     }
+  }
+
+  /** The handler type of a lifecycle hook, such as {@code exec}, for messages. */
+  static String handlerKind(LifecycleHandler handler) {
+    if (handler.getExec() != null) {
+      return "exec";
+    }
+    if (handler.getHttpGet() != null) {
+      return "httpGet";
+    }
+    if (handler.getSleep() != null) {
+      return "sleep";
+    }
+    return handler.getTcpSocket() != null ? "tcpSocket" : "set";
+  }
+
+  /** The handler type of a probe, such as {@code httpGet}, for messages. */
+  static String probeKind(Probe probe) {
+    if (probe.getExec() != null) {
+      return "exec";
+    }
+    if (probe.getHttpGet() != null) {
+      return "httpGet";
+    }
+    if (probe.getTcpSocket() != null) {
+      return "tcpSocket";
+    }
+    return probe.getGrpc() != null ? "grpc" : "set";
   }
 
   private static boolean notEmpty(String text) {

@@ -73,15 +73,26 @@ final class GroupBuilder {
             settings,
             findings);
 
+    Set<String> podVolumes = new TreeSet<>();
+    if (spec.getVolumes() != null) {
+      spec.getVolumes().forEach(volume -> podVolumes.add(volume.getName()));
+    }
     List<Container> containers = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
       ContainerSize size = i < sizing.containers().size() ? sizing.containers().get(i) : null;
       containers.add(
-          container(members.get(i), size, sizing.gpuSku(), volumes.names(), windows, findings));
+          container(
+              members.get(i),
+              size,
+              sizing.gpuSku(),
+              podVolumes,
+              volumes.names(),
+              windows,
+              findings));
     }
     List<InitContainerDefinition> initDefinitions = new ArrayList<>();
     for (ResolvedContainer init : inits) {
-      initDefinitions.add(initContainer(init, volumes.names(), windows, findings));
+      initDefinitions.add(initContainer(init, podVolumes, volumes.names(), windows, findings));
     }
 
     ContainerGroupInner group = new ContainerGroupInner();
@@ -145,6 +156,7 @@ final class GroupBuilder {
       ResolvedContainer member,
       ContainerSize size,
       String gpuSku,
+      Set<String> podVolumes,
       Set<String> volumes,
       boolean windows,
       Findings findings) {
@@ -157,7 +169,8 @@ final class GroupBuilder {
             .withCommand(ContainerMapper.commandLine(member, findings));
     List<ContainerPort> ports = ContainerMapper.ports(member, findings);
     List<EnvironmentVariable> env = ContainerMapper.environment(member, findings);
-    List<VolumeMount> mounts = ContainerMapper.mounts(member, volumes, windows, findings);
+    List<VolumeMount> mounts =
+        ContainerMapper.mounts(member, podVolumes, volumes, windows, findings);
     container
         .withPorts(ports.isEmpty() ? null : ports)
         .withEnvironmentVariables(env.isEmpty() ? null : env)
@@ -200,23 +213,33 @@ final class GroupBuilder {
   }
 
   private static InitContainerDefinition initContainer(
-      ResolvedContainer init, Set<String> volumes, boolean windows, Findings findings) {
+      ResolvedContainer init,
+      Set<String> podVolumes,
+      Set<String> volumes,
+      boolean windows,
+      Findings findings) {
     ContainerMapper.checkIdentity(init, findings);
     ContainerMapper.checkUnsupported(init, findings);
     String path = init.fieldPath();
     if (init.container().getLivenessProbe() != null) {
       findings.reject(
-          path + ".livenessProbe", null, "init containers have no probes", "remove the probe");
+          path + ".livenessProbe",
+          ContainerMapper.probeKind(init.container().getLivenessProbe()),
+          "init containers have no probes",
+          "remove the probe");
     }
     if (init.container().getReadinessProbe() != null) {
       findings.reject(
-          path + ".readinessProbe", null, "init containers have no probes", "remove the probe");
+          path + ".readinessProbe",
+          ContainerMapper.probeKind(init.container().getReadinessProbe()),
+          "init containers have no probes",
+          "remove the probe");
     }
     if (init.container().getPorts() != null && !init.container().getPorts().isEmpty()) {
       findings.note(path + ".ports are ignored: ACI init containers have no ports");
     }
     List<EnvironmentVariable> env = ContainerMapper.environment(init, findings);
-    List<VolumeMount> mounts = ContainerMapper.mounts(init, volumes, windows, findings);
+    List<VolumeMount> mounts = ContainerMapper.mounts(init, podVolumes, volumes, windows, findings);
     return new InitContainerDefinition()
         .withName(init.name())
         .withImage(init.container().getImage())

@@ -55,7 +55,7 @@ final class ProbeMapper {
     } else if (probe.getTcpSocket() != null) {
       findings.reject(
           path + ".tcpSocket",
-          String.valueOf(probe.getTcpSocket().getPort()),
+          portText(probe.getTcpSocket().getPort()),
           "ACI probes are exec or httpGet; it has no TCP socket probe",
           "use an httpGet probe, or an exec probe that checks the port with a tool in the image");
       return null;
@@ -150,6 +150,13 @@ final class ProbeMapper {
         "a named probe port refers to one of the container's ports",
         "add a port named " + name + " to the container, or use the port number");
     return null;
+  }
+
+  private static String portText(IntOrString port) {
+    if (port == null) {
+      return null;
+    }
+    return port.getIntVal() != null ? String.valueOf(port.getIntVal()) : port.getStrVal();
   }
 
   private static int orDefault(Integer value, int fallback) {
