@@ -90,11 +90,6 @@ public final class AciTranslator implements PlacementPlanner {
       LOG.debug("ACI cannot run pod {}: {} problems", pod.ref(), findings.problems().size());
       throw new PodValidationException(pod.ref(), PROVIDER, findings.problems());
     }
-    if (aci.resourceGroup().isEmpty()) {
-      findings.note(
-          AciSettings.RESOURCE_GROUP
-              + " is not set; the ACI provider needs it to create the group");
-    }
     String name = GroupNaming.groupName(pod.ref());
     AciTranslation translation =
         new AciTranslation(

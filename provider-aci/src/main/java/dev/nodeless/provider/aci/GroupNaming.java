@@ -65,7 +65,7 @@ final class GroupNaming {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(TAG_MANAGED_BY, MANAGED_BY_VALUE);
     clusterId.ifPresent(id -> tags.put(TAG_CLUSTER, id));
-    tags.put(TAG_NAMESPACE, ref.namespace());
+    tags.put(TAG_NAMESPACE, limitValue(ref.namespace()));
     tags.put(TAG_NAME, limitValue(ref.name()));
     tags.put(TAG_UID, ref.uid());
 
