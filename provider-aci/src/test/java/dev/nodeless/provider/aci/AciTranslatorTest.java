@@ -17,6 +17,7 @@ import dev.nodeless.plan.PlacementPlanner;
 import dev.nodeless.plan.PlacementQuote;
 import dev.nodeless.plan.PlanSettings;
 import dev.nodeless.plan.UnitPriceTable;
+import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,6 +31,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +71,18 @@ class AciTranslatorTest {
 
   private static ResolvedPod resolve(Pod pod, HasMetadata... objects) {
     return new TestResolver(List.of(objects)).resolve(pod);
+  }
+
+  /** A pod that skipped core's validation, with literal env only, to test ACI's own checks. */
+  private static ResolvedPod unvalidated(Pod pod) {
+    List<ResolvedContainer> containers = new ArrayList<>();
+    List<io.fabric8.kubernetes.api.model.Container> specs = pod.getSpec().getContainers();
+    for (int i = 0; i < specs.size(); i++) {
+      containers.add(
+          new ResolvedContainer(
+              specs.get(i), "spec.containers[" + i + "]", false, List.of(), List.of(), List.of()));
+    }
+    return new ResolvedPod(pod, List.of(), containers, Map.of());
   }
 
   private static HasMetadata secret(String name, String key, String value) {
@@ -200,7 +214,7 @@ class AciTranslatorTest {
                     .endContainer()
                     .endSpec());
 
-    assertThat(problems(resolve(pod), settings()))
+    assertThat(problems(unvalidated(pod), settings()))
         .extracting(ValidationProblem::fieldPath)
         .containsExactly("spec.containers[0].resources.limits.memory");
   }
@@ -308,6 +322,33 @@ class AciTranslatorTest {
         .extracting(ValidationProblem::fieldPath)
         .containsExactly("spec.containers[0].args");
     assertThat(problems.get(0).rule()).contains("replaces the image entrypoint");
+  }
+
+  @Test
+  void secretExpandedIntoCommandRejected() {
+    Pod pod =
+        pod(
+            b ->
+                b.editSpec()
+                    .editFirstContainer()
+                    .withCommand("app", "--token=$(TOKEN)", "--literal=$$(TOKEN)")
+                    .addNewEnv()
+                    .withName("TOKEN")
+                    .withNewValueFrom()
+                    .withNewSecretKeyRef("token", "api", false)
+                    .endValueFrom()
+                    .endEnv()
+                    .endContainer()
+                    .endSpec());
+
+    List<ValidationProblem> problems =
+        problems(resolve(pod, secret("api", "token", SECRET)), settings());
+
+    assertThat(problems)
+        .extracting(ValidationProblem::fieldPath)
+        .containsExactly("spec.containers[0].command[1]");
+    assertThat(problems.get(0).value()).isEqualTo("$(TOKEN)");
+    assertThat(problems.get(0).describe()).doesNotContain(SECRET);
   }
 
   @Test
@@ -746,7 +787,7 @@ class AciTranslatorTest {
                         new ContainerBuilder().withName("Bad_Name").withImage("busybox").build())
                     .endSpec());
 
-    assertThatThrownBy(() -> translator.translate(resolve(pod), settings()))
+    assertThatThrownBy(() -> translator.translate(unvalidated(pod), settings()))
         .isInstanceOfSatisfying(
             PodValidationException.class,
             e ->

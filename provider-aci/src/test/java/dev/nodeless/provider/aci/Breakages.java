@@ -105,7 +105,7 @@ final class Breakages {
             }),
         breakage(
             "memory limit below request",
-            "spec.containers[0].resources.limits.memory",
+            "spec.containers[0].resources.",
             pod -> {
               first(pod).getResources().getRequests().put("memory", new Quantity("2Gi"));
               first(pod).getResources().getLimits().put("memory", new Quantity("1Gi"));
