@@ -105,14 +105,14 @@ final class TestResolver {
     List<LocalObjectReference> refs = pod.getSpec().getImagePullSecrets();
     for (LocalObjectReference ref : refs == null ? List.<LocalObjectReference>of() : refs) {
       Optional<Secret> secret = resolver.secret(pod.getMetadata().getNamespace(), ref.getName());
-      if (secret.isEmpty() || secret.get().getData() == null) {
+      if (secret.isEmpty()) {
         continue;
       }
-      String config = secret.get().getData().get(".dockerconfigjson");
+      byte[] config = dockerConfig(secret.get());
       if (config == null) {
         continue;
       }
-      try (JsonReader reader = JsonProviders.createReader(Base64.getDecoder().decode(config))) {
+      try (JsonReader reader = JsonProviders.createReader(config)) {
         Map<String, Object> root = (Map<String, Object>) reader.readUntyped();
         Map<String, Object> auths = (Map<String, Object>) root.get("auths");
         new TreeMap<>(auths)
@@ -131,5 +131,16 @@ final class TestResolver {
       }
     }
     return result;
+  }
+
+  private static byte[] dockerConfig(Secret secret) {
+    String key = ".dockerconfigjson";
+    if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+      return secret.getStringData().get(key).getBytes(StandardCharsets.UTF_8);
+    }
+    if (secret.getData() != null && secret.getData().containsKey(key)) {
+      return Base64.getDecoder().decode(secret.getData().get(key));
+    }
+    return null;
   }
 }
