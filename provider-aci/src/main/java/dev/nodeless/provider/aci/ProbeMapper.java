@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Maps liveness and readiness probes. ACI runs exec and httpGet probes only; tcpSocket and grpc
  * probes are rejected rather than emulated, because an emulation would need tools inside the image.
- * Timing fields that the pod leaves out get the Kubernetes defaults, so the probe behaves as it
+ * Timing fields that the pod leaves out or sets to 0 get the Kubernetes defaults (period 10 s,
+ * timeout 1 s, thresholds 1 and 3), as the API server fills them in, so the probe behaves as it
  * would on a kubelet.
  */
 final class ProbeMapper {
@@ -72,11 +73,16 @@ final class ProbeMapper {
       return null;
     }
     return result
-        .withInitialDelaySeconds(orDefault(probe.getInitialDelaySeconds(), DEFAULT_INITIAL_DELAY))
-        .withPeriodSeconds(orDefault(probe.getPeriodSeconds(), DEFAULT_PERIOD))
-        .withTimeoutSeconds(orDefault(probe.getTimeoutSeconds(), DEFAULT_TIMEOUT))
-        .withSuccessThreshold(orDefault(probe.getSuccessThreshold(), DEFAULT_SUCCESS_THRESHOLD))
-        .withFailureThreshold(orDefault(probe.getFailureThreshold(), DEFAULT_FAILURE_THRESHOLD));
+        .withInitialDelaySeconds(
+            probe.getInitialDelaySeconds() == null
+                ? DEFAULT_INITIAL_DELAY
+                : probe.getInitialDelaySeconds())
+        .withPeriodSeconds(positiveOrDefault(probe.getPeriodSeconds(), DEFAULT_PERIOD))
+        .withTimeoutSeconds(positiveOrDefault(probe.getTimeoutSeconds(), DEFAULT_TIMEOUT))
+        .withSuccessThreshold(
+            positiveOrDefault(probe.getSuccessThreshold(), DEFAULT_SUCCESS_THRESHOLD))
+        .withFailureThreshold(
+            positiveOrDefault(probe.getFailureThreshold(), DEFAULT_FAILURE_THRESHOLD));
   }
 
   private static ContainerHttpGet httpGet(
@@ -159,7 +165,8 @@ final class ProbeMapper {
     return port.getIntVal() != null ? String.valueOf(port.getIntVal()) : port.getStrVal();
   }
 
-  private static int orDefault(Integer value, int fallback) {
-    return value == null ? fallback : value;
+  /** The API server replaces a missing or 0 period, timeout or threshold with its default. */
+  private static int positiveOrDefault(Integer value, int fallback) {
+    return value == null || value <= 0 ? fallback : value;
   }
 }

@@ -584,6 +584,8 @@ class AciTranslatorTest {
                     .withNewExec()
                     .withCommand("cat", "/tmp/ready")
                     .endExec()
+                    .withPeriodSeconds(0)
+                    .withFailureThreshold(0)
                     .endReadinessProbe()
                     .endContainer()
                     .endSpec());
@@ -598,6 +600,7 @@ class AciTranslatorTest {
     assertThat(app.livenessProbe().failureThreshold()).isEqualTo(3);
     assertThat(app.readinessProbe().exec().command()).containsExactly("cat", "/tmp/ready");
     assertThat(app.readinessProbe().periodSeconds()).isEqualTo(10);
+    assertThat(app.readinessProbe().failureThreshold()).isEqualTo(3);
   }
 
   @Test
