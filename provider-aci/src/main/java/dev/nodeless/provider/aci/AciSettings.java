@@ -24,7 +24,7 @@ final class AciSettings {
   static final String DEFAULT_MEMORY_GB = "aci.defaultMemoryGb";
   static final String AZURE_FILE_PREFIX = "aci.azureFile.";
 
-  /** Pod annotation that asks for a public IP address when set to {@code true}. */
+  /** Pod annotation that requests a public IP address when set to {@code true}. */
   static final String PUBLIC_IP_ANNOTATION = "aci.nodeless.dev/public-ip";
 
   /** Pod annotation with the DNS name label of the public IP address. */
@@ -52,11 +52,13 @@ final class AciSettings {
 
   private AciSettings(PlanSettings settings, Findings findings) {
     this.settings = settings;
+
     this.region = normalizeRegion(settings.option(REGION).orElse(settings.region()));
     if (region.isEmpty()) {
       findings.reject(
           REGION, "", "the Azure region is empty", "set aci.region, for example to eastus");
     }
+
     this.resourceGroup = settings.option(RESOURCE_GROUP).map(String::trim).orElse(null);
     if (resourceGroup != null && !RESOURCE_GROUP_NAME.matcher(resourceGroup).matches()) {
       findings.reject(
@@ -66,6 +68,7 @@ final class AciSettings {
               + " end with '.'",
           "set aci.resourceGroup to the name of an existing resource group");
     }
+
     this.subnetIds = splitList(settings.option(SUBNET_IDS).orElse(""));
     for (String subnet : subnetIds) {
       if (!subnet.toLowerCase(Locale.ROOT).contains("/subnets/")) {
@@ -77,6 +80,7 @@ final class AciSettings {
                 + "VNET/subnets/NAME, comma-separated for several");
       }
     }
+
     this.publicIp = bool(PUBLIC_IP, findings);
     this.clusterId = settings.option(CLUSTER_ID).map(String::trim).orElse(null);
     if (clusterId != null && (clusterId.isEmpty() || clusterId.length() > MAX_TAG_VALUE)) {
@@ -86,6 +90,7 @@ final class AciSettings {
           "the cluster ID becomes an Azure tag value, which has 1-" + MAX_TAG_VALUE + " characters",
           "use a shorter cluster ID");
     }
+
     this.defaultCpu = positive(DEFAULT_CPU, STANDARD_DEFAULT_CPU, findings);
     this.defaultMemoryGb = positive(DEFAULT_MEMORY_GB, STANDARD_DEFAULT_MEMORY_GB, findings);
   }

@@ -13,10 +13,10 @@ import java.util.Optional;
  * A pod translated into an Azure container group: the name to create it under, the ARM model to
  * send with {@code ContainerGroups_CreateOrUpdate}, and its price.
  *
- * <p>The model holds secrets (secure environment values, registry passwords, secret volume files,
- * storage account keys) because the provider must send them; {@link #redactedJson()} and {@link
- * #toString()} never show them. Each translation owns a fresh model, which callers must not share
- * between threads while changing it.
+ * <p>The model contains secrets (secure environment values, registry passwords, secret volume
+ * files, storage account keys) because the provider must send them; {@link #redactedJson()} and
+ * {@link #toString()} never show them. Each translation owns a fresh model, which callers must not
+ * share between threads while changing it.
  */
 public final class AciTranslation {
   /** The ARM operation that creates the group. */

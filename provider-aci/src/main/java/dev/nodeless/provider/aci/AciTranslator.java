@@ -71,6 +71,7 @@ public final class AciTranslator implements PlacementPlanner {
     Findings findings = new Findings();
     AciSettings aci = AciSettings.read(settings, findings);
     UnitPriceTable prices = priceTable(aci, findings);
+
     GroupBuilder.Built built = GroupBuilder.build(pod, aci, findings);
     ResourceSizer.Sizing sizing = built.sizing();
     Optional<AciPricer.Price> price = Optional.empty();
@@ -90,6 +91,7 @@ public final class AciTranslator implements PlacementPlanner {
       LOG.debug("ACI cannot run pod {}: {} problems", pod.ref(), findings.problems().size());
       throw new PodValidationException(pod.ref(), PROVIDER, findings.problems());
     }
+
     String name = GroupNaming.groupName(pod.ref());
     AciTranslation translation =
         new AciTranslation(

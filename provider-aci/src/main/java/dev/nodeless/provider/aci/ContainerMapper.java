@@ -114,7 +114,7 @@ final class ContainerMapper {
     }
   }
 
-  /** The variable names that Kubernetes expands in one command item; {@code $$} escapes. */
+  /** Lists the variable names that Kubernetes expands in one command item, where $$ escapes. */
   static List<String> references(String item) {
     List<String> names = new ArrayList<>();
     for (int i = 0; item != null && i < item.length() - 1; i++) {

@@ -69,8 +69,8 @@ final class GroupNaming {
     tags.put(TAG_NAME, limitValue(ref.name()));
     tags.put(TAG_UID, ref.uid());
 
-    Set<String> taken = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    taken.addAll(tags.keySet());
+    Set<String> usedNames = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    usedNames.addAll(tags.keySet());
     Map<String, String> sorted = new TreeMap<>(labels == null ? Map.of() : labels);
     int dropped = 0;
     for (Map.Entry<String, String> label : sorted.entrySet()) {
@@ -81,7 +81,7 @@ final class GroupNaming {
         reason = "its tag name would exceed " + MAX_TAG_NAME + " characters";
       } else if (value.length() > MAX_TAG_VALUE) {
         reason = "its value exceeds " + MAX_TAG_VALUE + " characters";
-      } else if (taken.contains(name)) {
+      } else if (usedNames.contains(name)) {
         reason = "Azure tag names ignore case and \"" + name + "\" is already used";
       } else if (tags.size() >= MAX_TAGS) {
         dropped++;
@@ -92,7 +92,7 @@ final class GroupNaming {
         continue;
       }
       tags.put(name, value);
-      taken.add(name);
+      usedNames.add(name);
     }
     if (dropped > 0) {
       findings.note(

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Pod-level rules: what ACI cannot provide, and the operating system the pod asks for. */
+/** Pod-level rules: what ACI cannot provide, and the operating system the pod requests. */
 final class PodChecks {
   static final String OS_LABEL = "kubernetes.io/os";
   static final String BETA_OS_LABEL = "beta.kubernetes.io/os";
@@ -40,18 +40,18 @@ final class PodChecks {
     }
   }
 
-  private static void hostFlag(Boolean flag, String path, String what, Findings findings) {
+  private static void hostFlag(Boolean flag, String path, String hostResource, Findings findings) {
     if (Boolean.TRUE.equals(flag)) {
       findings.reject(
           path,
           "true",
-          "ACI container groups have no access to " + what,
+          "ACI container groups have no access to " + hostResource,
           "remove " + path.substring("spec.".length()));
     }
   }
 
   /**
-   * Returns whether the pod asks for Windows, from {@code spec.os.name} or the {@code
+   * Returns whether the pod requests Windows, from {@code spec.os.name} or the {@code
    * kubernetes.io/os} node selector, and rejects anything but amd64 as architecture.
    */
   static boolean windows(PodSpec spec, Findings findings) {

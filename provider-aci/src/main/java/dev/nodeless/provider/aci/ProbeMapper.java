@@ -16,9 +16,9 @@ import java.util.List;
 /**
  * Maps liveness and readiness probes. ACI runs exec and httpGet probes only; tcpSocket and grpc
  * probes are rejected rather than emulated, because an emulation would need tools inside the image.
- * Timing fields that the pod leaves out or sets to 0 get the Kubernetes defaults (period 10 s,
- * timeout 1 s, thresholds 1 and 3), as the API server fills them in, so the probe behaves as it
- * would on a kubelet.
+ * Timing fields that the pod leaves out or sets to 0 get the Kubernetes defaults: period 10 s,
+ * timeout 1 s, thresholds 1 and 3. The API server fills them in the same way, so the probe behaves
+ * as it would on a kubelet.
  */
 final class ProbeMapper {
   static final int DEFAULT_INITIAL_DELAY = 0;

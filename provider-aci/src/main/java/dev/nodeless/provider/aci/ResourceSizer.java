@@ -339,11 +339,11 @@ final class ResourceSizer {
     return result;
   }
 
-  private static BigDecimal roundCpu(BigDecimal cores, String what, Findings findings) {
+  private static BigDecimal roundCpu(BigDecimal cores, String subject, Findings findings) {
     BigDecimal rounded = cores.setScale(2, RoundingMode.CEILING).max(MIN_CPU);
     if (rounded.compareTo(cores) != 0) {
       findings.note(
-          what
+          subject
               + " rounded up from "
               + cores.stripTrailingZeros().toPlainString()
               + " to "
@@ -353,12 +353,12 @@ final class ResourceSizer {
     return rounded;
   }
 
-  private static BigDecimal roundMemory(BigDecimal bytes, String what, Findings findings) {
+  private static BigDecimal roundMemory(BigDecimal bytes, String subject, Findings findings) {
     BigDecimal exact = bytes.divide(BYTES_PER_GB);
     BigDecimal rounded = exact.setScale(1, RoundingMode.CEILING).max(MIN_MEMORY_GB);
     if (rounded.compareTo(exact) != 0) {
       findings.note(
-          what + " rounded up from " + gb(bytes) + " GB to " + rounded.toPlainString() + " GB");
+          subject + " rounded up from " + gb(bytes) + " GB to " + rounded.toPlainString() + " GB");
     }
     return rounded;
   }
@@ -521,7 +521,10 @@ final class ResourceSizer {
     String kind = "a standard container group";
     if (gpus > 0) {
       // NOTE: per-SKU GPU group sizes come from the ACI resource page before the 2025 retirement.
-      int slots = gpus <= 1 ? 1 : gpus <= 2 ? 2 : 4;
+      int slots = 4;
+      if (gpus <= 2) {
+        slots = gpus;
+      }
       maxCpu = BigDecimal.valueOf(6L * slots);
       long memoryPerGpu = "K80".equals(sku) ? 56 : 112;
       maxMemory = BigDecimal.valueOf(memoryPerGpu * slots);

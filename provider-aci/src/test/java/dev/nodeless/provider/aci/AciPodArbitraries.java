@@ -25,12 +25,15 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * Generators of pods that ACI can run: 1-3 app containers with literal, ConfigMap and Secret
- * environment values, requests and limits in every quantity notation, TCP and UDP ports, exec and
- * httpGet probes, emptyDir, configMap and secret volumes, labels and restart policies. Secret
- * values contain {@link #CANARY}.
+ * Generators of pods that ACI can run. Core's {@code PodArbitraries} covers any valid pod, but ACI
+ * rejects almost all of them (args without command, hooks, TCP probes), so the offer properties
+ * need pods built to pass.
+ *
+ * <p>A pod has 1-3 app containers with literal, ConfigMap and Secret environment values. Their
+ * requests and limits use every quantity notation, and they have TCP and UDP ports and exec or
+ * httpGet probes. Pods also get emptyDir, configMap and secret volumes, labels and restart
+ * policies. Secret values contain {@link #CANARY}.
  */
-// TODO: switch to core's PodArbitraries once it lands on main.
 final class AciPodArbitraries {
   /** Every secret value generated here contains this text. */
   static final String CANARY = "canary-5e1f0b7d";

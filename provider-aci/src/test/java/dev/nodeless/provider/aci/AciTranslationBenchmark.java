@@ -31,8 +31,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Measures the ACI translation of a resolved pod (model, price and redacted JSON) against parsing
- * the same pod's YAML with fabric8, and prints their ratio; the goal is at most 1. Run with {@code
- * ./mvnw -B -ntp -q -pl provider-aci -am verify -Pbench -DskipTests}.
+ * the same pod's YAML with fabric8, and prints their ratio. The goal is a ratio of at most 1. Run
+ * it with {@code ./mvnw -B -ntp -q -pl provider-aci -am verify -Pbench -DskipTests}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -46,7 +46,7 @@ class AciTranslatorTest {
 
   private final AciTranslator translator = new AciTranslator();
 
-  /** A one-container pod with 1 vCPU and 2 GB requested, changed by {@code edit}. */
+  /** Builds a one-container pod that requests 1 vCPU and 2 GB, then applies {@code edit}. */
   private static Pod pod(Consumer<PodBuilder> edit) {
     PodBuilder builder =
         new PodBuilder()
@@ -73,7 +73,7 @@ class AciTranslatorTest {
     return new TestResolver(List.of(objects)).resolve(pod);
   }
 
-  /** A pod that skipped core's validation, with literal env only, to test ACI's own checks. */
+  /** Wraps a pod without core's validation, to test ACI's own checks. */
   private static ResolvedPod unvalidated(Pod pod) {
     List<ResolvedContainer> containers = new ArrayList<>();
     List<io.fabric8.kubernetes.api.model.Container> specs = pod.getSpec().getContainers();
@@ -368,7 +368,7 @@ class AciTranslatorTest {
   }
 
   @Test
-  void udpPortKeepsProtocolAndNoIpWithoutRequest() {
+  void udpPortKeepsProtocol() {
     Pod pod =
         pod(
             b ->

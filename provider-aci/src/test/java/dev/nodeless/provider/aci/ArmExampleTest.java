@@ -108,7 +108,7 @@ class ArmExampleTest {
   }
 
   /**
-   * The example's secret volume values are base64 text, so the Secret holds their decoded bytes.
+   * The example's secret volume values are base64 text, so the Secret contains their decoded bytes.
    */
   private static HasMetadata volumeSecret() {
     return new SecretBuilder()

@@ -55,7 +55,7 @@ class FixturePlanTest {
   private static final Map<String, List<String>> REJECTIONS =
       new TreeMap<>(
           Map.ofEntries(
-              // Core rejects the volumeClaimTemplate mounts before ACI sees the pod.
+              // Core rejects the volumeClaimTemplate mounts before the pod reaches ACI.
               Map.entry(
                   "application/mysql/mysql-statefulset.yaml",
                   List.of(

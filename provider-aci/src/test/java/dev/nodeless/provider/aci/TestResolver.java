@@ -33,7 +33,7 @@ final class TestResolver {
   /** The token every projected serviceAccountToken source receives. */
   static final String TOKEN = "service-account-token";
 
-  /** What an ACI group knows before launch: no node or pod address. */
+  /** The downward facts of an ACI group before launch: no node or pod address yet. */
   static final DownwardFacts ACI_FACTS = new DownwardFacts("aci", null, null, Map.of());
 
   private final ReferenceResolver resolver;
