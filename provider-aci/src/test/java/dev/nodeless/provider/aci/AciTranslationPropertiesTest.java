@@ -97,6 +97,8 @@ class AciTranslationPropertiesTest {
     AciTranslation first = translator.translate(generated.resolved(), SETTINGS);
     AciTranslation second = new AciTranslator().translate(generated.resolved(), SETTINGS);
 
+    first.containerGroup().validate();
+
     assertThat(second.redactedJson()).isEqualTo(first.redactedJson());
     assertThat(RequestJson.json(second.containerGroup()))
         .isEqualTo(RequestJson.json(first.containerGroup()));

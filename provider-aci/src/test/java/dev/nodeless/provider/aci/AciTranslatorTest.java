@@ -37,6 +37,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -774,6 +778,24 @@ class AciTranslatorTest {
         .containsEntry("nodeless-pod", "web-0")
         .containsEntry("nodeless-uid", "0b1e5f3e-9a47-4c1e-8f3a-6a2d6f0c1b11")
         .containsEntry("label:app.kubernetes.io:name", "web");
+  }
+
+  @Test
+  void concurrentPlansAgree() throws Exception {
+    ResolvedPod pod = resolve(pod(b -> b.editMetadata().addToLabels("tier", "web").endMetadata()));
+    String expected = translator.translate(pod, settings()).redactedJson();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        results.add(pool.submit(() -> translator.translate(pod, settings()).redactedJson()));
+      }
+      for (Future<String> result : results) {
+        assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
