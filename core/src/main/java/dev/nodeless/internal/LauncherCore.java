@@ -425,7 +425,9 @@ public final class LauncherCore {
           pod.pod() == null || pod.pod().getSpec() == null
               ? null
               : pod.pod().getSpec().getTerminationGracePeriodSeconds();
-      pods.putIfAbsent(pod.ref().uid(), new TrackedPod(pod.ref(), pod.status(), grace));
+      // A pod whose supervisor has not written a status yet counts as Pending, not as missing.
+      PodStatus status = pod.status() == null ? initialStatus() : pod.status();
+      pods.putIfAbsent(pod.ref().uid(), new TrackedPod(pod.ref(), status, grace));
       LOG.info(
           "Adopted pod {} in phase {}",
           pod.ref(),
