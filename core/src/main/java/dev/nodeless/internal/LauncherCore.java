@@ -173,6 +173,17 @@ public final class LauncherCore {
     return fresh;
   }
 
+  public List<ValidationProblem> validate(Pod requested) {
+    ensureOpen();
+    Pod pod = withIdentity(requested);
+    try {
+      prepare(pod, PodRef.of(pod));
+      return List.of();
+    } catch (PodValidationException e) {
+      return e.problems();
+    }
+  }
+
   private ResolvedPod prepare(Pod pod, PodRef ref) {
     ResolvedPod resolved =
         PodPreparer.prepare(pod, resolver, provider.downwardFacts(), provider.name());
@@ -185,7 +196,9 @@ public final class LauncherCore {
 
   private CompletableFuture<PodRef> start(ResolvedPod resolved) {
     PodRef ref = resolved.ref();
-    TrackedPod tracked = new TrackedPod(ref, initialStatus());
+    TrackedPod tracked =
+        new TrackedPod(
+            ref, initialStatus(), resolved.pod().getSpec().getTerminationGracePeriodSeconds());
     pods.put(ref.uid(), tracked);
     LOG.info("Launching pod {} on provider '{}'", ref, provider.name());
     fireLifecycle(listener -> listener.onRequested(ref));
@@ -213,7 +226,9 @@ public final class LauncherCore {
         || pod.getMetadata().getUid().isBlank()) {
       meta.withUid(UUID.randomUUID().toString());
     }
-    if (pod.getMetadata() == null || pod.getMetadata().getNamespace() == null) {
+    if (pod.getMetadata() == null
+        || pod.getMetadata().getNamespace() == null
+        || pod.getMetadata().getNamespace().isEmpty()) {
       meta.withNamespace("default");
     }
     if (pod.getMetadata() == null || pod.getMetadata().getName() == null) {
@@ -249,7 +264,7 @@ public final class LauncherCore {
       LOG.debug("Ignoring status of forgotten pod {}", ref);
       return;
     }
-    TrackedPod tracked = pods.computeIfAbsent(ref.uid(), uid -> new TrackedPod(ref, status));
+    TrackedPod tracked = pods.computeIfAbsent(ref.uid(), uid -> new TrackedPod(ref, status, null));
     PodStatus previous = tracked.status;
     if (PodPhases.isFinished(previous) && !PodPhases.isFinished(status)) {
       LOG.warn(
@@ -347,14 +362,14 @@ public final class LauncherCore {
       LOG.debug("Terminate of unknown pod {}: nothing to do", ref);
       return CompletableFuture.completedFuture(null);
     }
-    Duration grace = gracePeriod == null ? DEFAULT_GRACE : gracePeriod;
+    Duration grace = gracePeriod == null ? tracked.defaultGrace() : gracePeriod;
     if (grace.isNegative()) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("gracePeriod must be >= 0, got " + grace));
     }
     LOG.info("Terminating pod {} with grace period {} s", ref, grace.toSeconds());
     tracked.terminating = true;
-    return provider.terminate(ref, gracePeriod);
+    return provider.terminate(ref, grace);
   }
 
   // ---- forget and reconcile -----------------------------------------------------------------
@@ -505,7 +520,13 @@ public final class LauncherCore {
           "provider '" + provider.name() + "' failed to list the pods it owns: " + e, e);
     }
     for (OwnedPod pod : owned) {
-      pods.putIfAbsent(pod.ref().uid(), new TrackedPod(pod.ref(), pod.status()));
+      Long grace =
+          pod.pod() == null || pod.pod().getSpec() == null
+              ? null
+              : pod.pod().getSpec().getTerminationGracePeriodSeconds();
+      // A pod whose supervisor has not written a status yet counts as Pending, not as missing.
+      PodStatus status = pod.status() == null ? initialStatus() : pod.status();
+      pods.putIfAbsent(pod.ref().uid(), new TrackedPod(pod.ref(), status, grace));
       LOG.info(
           "Adopted pod {} in phase {}",
           pod.ref(),
@@ -608,9 +629,17 @@ public final class LauncherCore {
     volatile PodStatus status;
     volatile boolean terminating;
 
-    TrackedPod(PodRef ref, PodStatus status) {
+    /** The pod's {@code terminationGracePeriodSeconds}, or {@code null} when unset or unknown. */
+    final Long graceSeconds;
+
+    TrackedPod(PodRef ref, PodStatus status, Long graceSeconds) {
       this.ref = ref;
       this.status = status;
+      this.graceSeconds = graceSeconds;
+    }
+
+    Duration defaultGrace() {
+      return graceSeconds == null ? DEFAULT_GRACE : Duration.ofSeconds(graceSeconds);
     }
   }
 }

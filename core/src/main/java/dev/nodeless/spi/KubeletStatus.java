@@ -32,8 +32,8 @@ import java.util.Objects;
  * with a default waiting state for containers that have none yet.
  *
  * <p>A condition keeps its {@code lastTransitionTime} from the previous status while its status
- * stays the same. A previous {@code Succeeded} or {@code Failed} phase is never left, as the
- * kubelet's status manager enforces.
+ * stays the same. A previous {@code Succeeded} or {@code Failed} phase is kept whatever the
+ * containers show, as the kubelet's status manager enforces.
  *
  * <p>Build one per status update with {@link #of(Pod)}; instances are not thread-safe.
  */
@@ -81,7 +81,7 @@ public final class KubeletStatus {
     return this;
   }
 
-  /** The status reported before this one, whose condition transition times are kept. */
+  /** Sets the status reported before this one, whose condition transition times are kept. */
   public KubeletStatus previous(PodStatus previous) {
     this.previous = previous;
     return this;
@@ -112,7 +112,7 @@ public final class KubeletStatus {
     return this;
   }
 
-  /** A pod-level reason and message, such as {@code Evicted}; both may be {@code null}. */
+  /** Sets a pod-level reason and message, such as {@code Evicted}. Either may be {@code null}. */
   public KubeletStatus reason(String reason, String message) {
     this.reason = reason;
     this.message = message;
@@ -131,7 +131,7 @@ public final class KubeletStatus {
         phase = PodPhases.FAILED;
       }
     }
-    if (previous != null && isTerminal(previous.getPhase()) && !isTerminal(phase)) {
+    if (previous != null && isTerminal(previous.getPhase())) {
       phase = previous.getPhase();
     }
 
@@ -508,7 +508,7 @@ public final class KubeletStatus {
     return list == null ? List.of() : list;
   }
 
-  /** The QoS class that the API server assigns: Guaranteed, Burstable or BestEffort. */
+  /** Returns the QoS class that the API server assigns: Guaranteed, Burstable or BestEffort. */
   static String qosClass(PodSpec spec) {
     List<Container> all = new ArrayList<>(list(spec.getInitContainers()));
     all.addAll(list(spec.getContainers()));

@@ -228,7 +228,7 @@ final class LocalPodProvider implements PodProvider {
         } finally {
           dir.unlock();
         }
-        dir.deleteAll();
+        dir.remove(workPool);
         observed.remove(pod.uid());
         LOG.info("Removed pod {}, which no process supervised", pod);
         return CompletableFuture.completedFuture(null);
@@ -342,6 +342,9 @@ final class LocalPodProvider implements PodProvider {
         Files.newDirectoryStream(PodDirectory.podsDir(settings.stateDir()))) {
       for (Path entry : entries) {
         String uid = entry.getFileName().toString();
+        if (uid.startsWith(".")) {
+          continue;
+        }
         PodDirectory dir = new PodDirectory(settings.stateDir(), uid);
         Optional<Pod> pod = dir.readPod();
         if (pod.isEmpty()) {
@@ -518,7 +521,7 @@ final class LocalPodProvider implements PodProvider {
           } finally {
             pod.dir.unlock();
           }
-          pod.dir.deleteAll();
+          pod.dir.remove(workPool);
           Files.deleteIfExists(PodDirectory.terminateRequest(settings.stateDir(), pod.ref.uid()));
           observed.remove(pod.ref.uid());
           pod.gone.complete(null);
@@ -529,7 +532,7 @@ final class LocalPodProvider implements PodProvider {
     }
   }
 
-  /** A pod that another process supervises, or a finished pod nobody supervises. */
+  /** A pod that another process supervises, or a finished pod that no process supervises. */
   private static final class ObservedPod {
     final PodRef ref;
     final PodDirectory dir;

@@ -81,6 +81,9 @@ final class LogReader extends InputStream {
     if (length == 0) {
       return 0;
     }
+    if (remainingBytes <= 0) {
+      return -1;
+    }
     while (bufferPosition >= buffer.length) {
       if (ended || closed || remainingBytes <= 0 || !fill()) {
         return -1;

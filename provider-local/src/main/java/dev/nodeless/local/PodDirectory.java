@@ -21,6 +21,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.slf4j.LoggerFactory;
 
 /**
  * The files of one pod under {@code <stateDir>/pods/<uid>/}:
@@ -212,6 +214,28 @@ final class PodDirectory {
   /** Deletes everything of the pod. */
   void deleteAll() throws IOException {
     deleteTree(root);
+  }
+
+  /**
+   * Removes the pod at once by renaming its directory to a hidden name, then deletes the files on
+   * {@code executor}. Readers stop seeing the pod as soon as this returns.
+   */
+  void remove(Executor executor) throws IOException {
+    Path trash = root.resolveSibling(".removed-" + root.getFileName() + "-" + System.nanoTime());
+    try {
+      Files.move(root, trash, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    executor.execute(
+        () -> {
+          try {
+            deleteTree(trash);
+          } catch (IOException e) {
+            LoggerFactory.getLogger(PodDirectory.class)
+                .warn("Cannot delete the removed pod files in {}: {}", trash, e.toString());
+          }
+        });
   }
 
   static void deleteTree(Path tree) throws IOException {

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -123,9 +124,17 @@ final class PodSupervisor {
     strand.execute(
         () -> {
           try {
-            Files.createDirectories(dir.root());
-            if (!dir.tryLock()) {
-              LOG.info("Pod {} is already supervised by another process; launching nothing", ref);
+            Files.createDirectories(dir.root().getParent());
+            boolean created;
+            try {
+              Files.createDirectory(dir.root());
+              created = dir.tryLock();
+            } catch (FileAlreadyExistsException e) {
+              created = false;
+            }
+            if (!created) {
+              // Another process launched the same UID at the same moment; its files stay.
+              LOG.info("Pod {} was launched by another process; launching nothing", ref);
               finished = true;
               provider.onFinished(this);
               finishedFuture.complete(null);
@@ -135,7 +144,6 @@ final class PodSupervisor {
             dir.writePod(pod);
             writeVolumes();
             startTime = provider.clock().instant();
-            publish();
             LOG.info("Started pod {} in {}", ref, dir.root());
             accepted.complete(null);
           } catch (IOException | RuntimeException e) {
@@ -664,7 +672,7 @@ final class PodSupervisor {
 
   private void removeFiles() {
     try {
-      dir.deleteAll();
+      dir.remove(provider.workPool());
       LOG.debug("Removed the files of pod {}", ref);
     } catch (IOException e) {
       LOG.warn("Cannot remove the files of pod {} in {}: {}", ref, dir.root(), e.toString());
@@ -933,7 +941,7 @@ final class PodSupervisor {
     return quantity == null ? null : Quantity.getAmountInBytes(quantity);
   }
 
-  /** The pod's {@code terminationGracePeriodSeconds}, 30 s when unset. */
+  /** Returns the pod's {@code terminationGracePeriodSeconds}, 30 s when unset. */
   Duration gracePeriod() {
     Long seconds = pod.getSpec().getTerminationGracePeriodSeconds();
     return Duration.ofSeconds(seconds == null ? 30 : seconds);
@@ -947,10 +955,12 @@ final class PodSupervisor {
     writeProcesses();
   }
 
+  /**
+   * Forgets a stopped instance. The file keeps its record until the next write: a stale record is
+   * harmless because recovery checks the PID's start time before it signals.
+   */
   private void forgetProcess(String instanceId) {
-    if (processRecords.remove(instanceId) != null) {
-      writeProcesses();
-    }
+    processRecords.remove(instanceId);
   }
 
   private void writeProcesses() {
@@ -1045,8 +1055,14 @@ final class PodSupervisor {
         current = state;
         id = containerId;
       }
-      ContainerState last =
-          waitingBackOff ? state : lastState == null ? new ContainerState() : lastState;
+      ContainerState last;
+      if (waitingBackOff) {
+        last = state;
+      } else if (lastState != null) {
+        last = lastState;
+      } else {
+        last = new ContainerState();
+      }
       boolean initDone =
           init
               && !sidecar

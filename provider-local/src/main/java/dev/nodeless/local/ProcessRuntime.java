@@ -83,10 +83,8 @@ final class ProcessRuntime implements ContainerRuntime {
   @Override
   public RunningContainer start(ContainerLaunch launch) throws IOException {
     String id = name() + "://" + launch.instanceId();
-    Files.createDirectories(launch.runDir());
     launch.log().create();
     Path startError = launch.runDir().resolve("start-error");
-    Files.deleteIfExists(startError);
 
     boolean namespace =
         !launch.mounts().isEmpty() || !Files.isDirectory(Path.of(launch.workingDir()));
@@ -102,6 +100,9 @@ final class ProcessRuntime implements ContainerRuntime {
                   launch.cpuLimitCores());
     }
     boolean script = namespace || cgroup != null;
+    if (script) {
+      Files.createDirectories(launch.runDir());
+    }
     if (!script) {
       String missing = missingExecutable(launch.command().get(0), launch.env());
       if (missing != null) {
@@ -353,6 +354,11 @@ final class ProcessRuntime implements ContainerRuntime {
       }
       argv.addAll(command);
       Path output = launch.runDir().resolve("exec-" + execCounter.incrementAndGet() + ".out");
+      try {
+        Files.createDirectories(launch.runDir());
+      } catch (IOException e) {
+        return CompletableFuture.completedFuture(new ExecResult(-1, false, e.toString()));
+      }
       ProcessBuilder builder = new ProcessBuilder(argv);
       builder.environment().clear();
       builder.environment().putAll(launch.env());
