@@ -77,12 +77,36 @@ public final class ContainerBenchmark {
       Path log = root.resolve(name + ".log");
       long begin = System.nanoTime();
       podman(
-          "pod", "create", "--name", name, "--infra-name", name + "_infra", "--label",
-          "dev.nodeless.bench=1", "--network", "none", "--hostname", "bench", "--share=ipc,net,uts");
+          "pod",
+          "create",
+          "--name",
+          name,
+          "--infra-name",
+          name + "_infra",
+          "--label",
+          "dev.nodeless.bench=1",
+          "--network",
+          "none",
+          "--hostname",
+          "bench",
+          "--share=ipc,net,uts");
       podman(
-          "run", "-d", "--name", name + "_main", "--pod", name, "--label", "dev.nodeless.bench=1",
-          "--log-driver", "k8s-file", "--log-opt", "path=" + log, "--pull", "never",
-          "--entrypoint=[\"sleep\",\"1000\"]", IMAGE);
+          "run",
+          "-d",
+          "--name",
+          name + "_main",
+          "--pod",
+          name,
+          "--label",
+          "dev.nodeless.bench=1",
+          "--log-driver",
+          "k8s-file",
+          "--log-opt",
+          "path=" + log,
+          "--pull",
+          "never",
+          "--entrypoint=[\"sleep\",\"1000\"]",
+          IMAGE);
       long running = System.nanoTime();
       if (!latencyOnly) {
         podman("kill", "--signal", "KILL", name + "_main");
