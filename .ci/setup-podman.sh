@@ -67,7 +67,7 @@ if [ ${#absent[@]} -gt 0 ]; then
   for applet in $(/bin/busybox --list); do
     [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
   done
-  # Debian's busybox lacks the printenv applet that the busybox image has; a script stands in.
+  # Debian's busybox lacks the printenv applet that the busybox image has, so a script replaces it.
   cat > "$rootfs/bin/printenv" <<'SCRIPT'
 #!/bin/sh
 # printenv [NAME...]: prints the named variables, or all of them; exits 1 if one is unset.

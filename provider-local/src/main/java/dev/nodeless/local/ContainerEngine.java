@@ -23,7 +23,7 @@ final class ContainerEngine {
   /** How long one engine command may take before it is killed; pulls have their own limit. */
   static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
 
-  /** Which engine the tool drives. */
+  /** The engine that the tool drives. */
   enum Kind {
     PODMAN,
     DOCKER;
@@ -91,7 +91,7 @@ final class ContainerEngine {
   }
 
   /**
-   * Finds the engine's tool and checks that the engine answers.
+   * Finds the engine's tool and checks that the engine responds.
    *
    * @return the engine, or a sentence saying why it cannot be used
    */

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param allowPrivileged whether containers may set {@code securityContext.privileged: true}
  * @param registriesConf a registries.conf file that podman reads instead of the system one, or
  *     {@code null}
- * @param pauseImage the image of the infra container that holds a pod's namespaces under docker
+ * @param pauseImage the image of the infra container that keeps a pod's namespaces under docker
  */
 record ContainerSettings(
     String runtime,

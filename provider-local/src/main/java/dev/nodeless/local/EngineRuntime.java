@@ -746,7 +746,7 @@ final class EngineRuntime implements ContainerRuntime {
     }
     String source = volume != null ? volume : mount.source().toString();
     if (source.contains(",") || mount.target().contains(",")) {
-      throw new IOException("mount path " + mount.target() + " or its source holds a comma");
+      throw new IOException("mount path " + mount.target() + " or its source contains a comma, which --mount cannot express");
     }
     return "type="
         + (volume != null ? "volume" : "bind")

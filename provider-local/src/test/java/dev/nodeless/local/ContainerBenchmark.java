@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark command for the container runtime of the local provider; not a test. It compares the
- * launcher with running the same podman commands from a shell loop: (a) launch-to-Running latency
+ * launcher with running the same podman commands directly: (a) launch-to-Running latency
  * of a one-container pod, (b) 100 pods launched, awaited Running and terminated one after another,
  * and (c) counts the containers, pods and volumes left. Run it with the command in {@code
  * docs/benchmarks.md}.
@@ -66,7 +66,7 @@ public final class ContainerBenchmark {
   }
 
   /**
-   * The commands the runtime runs for a pod, typed by hand: create the pod, start the container
+   * Runs the commands that the runtime runs for a pod, directly: create the pod, start the container
    * with the same options; for churn also kill it, read its state and remove the container and the
    * pod. Latency samples end when {@code run -d} returns, which is after the container started.
    */
