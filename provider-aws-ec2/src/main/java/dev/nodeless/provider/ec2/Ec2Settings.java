@@ -56,6 +56,12 @@ public final class Ec2Settings {
 
   public static final String BURSTABLE = "ec2.burstable";
 
+  /**
+   * Architectures allowed, {@code amd64} and {@code arm64} by default. Set {@code amd64} when some
+   * container image has no arm64 variant.
+   */
+  public static final String ARCHITECTURES = "ec2.architectures";
+
   /** USD per vCPU-hour of burstable surplus credits. */
   public static final String BURST_CREDIT_PRICE = "ec2.burstCreditPrice";
 
@@ -98,6 +104,7 @@ public final class Ec2Settings {
   private final boolean spot;
   private final Map<String, Map<String, BigDecimal>> spotPrices;
   private final boolean burstable;
+  private final java.util.Set<String> architectures;
   private final BigDecimal burstCreditPrice;
   private final Glob families;
   private final Glob excludedFamilies;
@@ -118,6 +125,7 @@ public final class Ec2Settings {
     this.spot = builder.spot;
     this.spotPrices = Map.copyOf(builder.spotPrices);
     this.burstable = builder.burstable;
+    this.architectures = java.util.Set.copyOf(builder.architectures);
     this.burstCreditPrice = builder.burstCreditPrice;
     this.families = builder.families;
     this.excludedFamilies = builder.excludedFamilies;
@@ -182,6 +190,20 @@ public final class Ec2Settings {
     flag(options, PUBLIC_IP, problems).ifPresent(builder::associatePublicIp);
     flag(options, SPOT, problems).ifPresent(builder::spot);
     flag(options, BURSTABLE, problems).ifPresent(builder::burstable);
+    text(options, ARCHITECTURES)
+        .ifPresent(
+            value -> {
+              try {
+                builder.architectures(list(value));
+              } catch (IllegalArgumentException e) {
+                problems.add(
+                    option(
+                        ARCHITECTURES,
+                        value,
+                        "must list amd64, arm64 or both",
+                        "set it to amd64, arm64 or amd64,arm64"));
+              }
+            });
     text(options, BURST_CREDIT_PRICE)
         .ifPresent(
             value -> {
@@ -377,6 +399,11 @@ public final class Ec2Settings {
     return burstCreditPrice;
   }
 
+  /** The allowed architectures, {@code amd64} and {@code arm64} unless restricted. */
+  public java.util.Set<String> architectures() {
+    return architectures;
+  }
+
   Glob families() {
     return families;
   }
@@ -410,6 +437,8 @@ public final class Ec2Settings {
         + spot
         + ", burstable="
         + burstable
+        + ", architectures="
+        + new java.util.TreeSet<>(architectures)
         + ", families="
         + families
         + ", excludeFamilies="
@@ -434,6 +463,7 @@ public final class Ec2Settings {
     private boolean spot;
     private Map<String, Map<String, BigDecimal>> spotPrices = Map.of();
     private boolean burstable = true;
+    private List<String> architectures = List.of("amd64", "arm64");
     private BigDecimal burstCreditPrice = Burstable.DEFAULT_CREDIT_USD_PER_VCPU_HOUR;
     private Glob families = Glob.of("");
     private Glob excludedFamilies = Glob.of("");
@@ -516,6 +546,16 @@ public final class Ec2Settings {
 
     public Builder burstable(boolean burstable) {
       this.burstable = burstable;
+      return this;
+    }
+
+    /** Restricts the architectures to {@code amd64}, {@code arm64} or both. */
+    public Builder architectures(List<String> architectures) {
+      if (architectures.isEmpty() || !List.of("amd64", "arm64").containsAll(architectures)) {
+        throw new IllegalArgumentException(
+            "architectures must list amd64, arm64 or both, not " + architectures);
+      }
+      this.architectures = List.copyOf(architectures);
       return this;
     }
 

@@ -163,6 +163,8 @@ public final class Ec2Translator implements PlacementPlanner {
               "no EC2 price table covers this region",
               "load a price table for it with " + Ec2Settings.PRICE_TABLE));
     }
+    Optional<String> patternPath = patternKey.map(key -> "metadata.annotations[\"" + key + "\"]");
+    region.ifPresent(catalog -> checkPattern(pattern, patternPath, catalog, problems));
     if (!problems.isEmpty()) {
       return new Outcome(null, problems);
     }
@@ -174,7 +176,6 @@ public final class Ec2Translator implements PlacementPlanner {
     InstanceSelector.Policy policy = policy(settings, pattern);
     InstanceSelector.Result result =
         InstanceSelector.select(region.get().types(), need, node, policy);
-    Optional<String> patternPath = patternKey.map(key -> "metadata.annotations[\"" + key + "\"]");
     if (result.best().isEmpty()) {
       problems.addAll(
           Rejections.explain(result, need, policy, node, spec, settings.region(), patternPath));
@@ -217,6 +218,25 @@ public final class Ec2Translator implements PlacementPlanner {
     return new Outcome(translation, List.of());
   }
 
+  /** Rejects a pattern that names no type of the region, before any other selection step. */
+  private static void checkPattern(
+      Glob pattern,
+      Optional<String> patternPath,
+      InstanceCatalog.Region region,
+      List<ValidationProblem> problems) {
+    if (pattern.isEmpty() || region.types().stream().anyMatch(t -> pattern.matches(t.name()))) {
+      return;
+    }
+    problems.add(
+        new ValidationProblem(
+            patternPath.orElseThrow(),
+            pattern.text(),
+            pattern.isExact()
+                ? "instance type " + pattern.text() + " is not in the " + region.name() + " catalog"
+                : "no instance type in the " + region.name() + " catalog matches " + pattern.text(),
+            "name an instance type offered in " + region.name() + ", or remove the annotation"));
+  }
+
   private static Outcome rejected(ValidationProblem problem) {
     return new Outcome(null, List.of(problem));
   }
@@ -227,6 +247,7 @@ public final class Ec2Translator implements PlacementPlanner {
         settings.families(),
         settings.excludedFamilies(),
         settings.burstable(),
+        settings.architectures(),
         settings.burstCreditPrice(),
         settings.spot(),
         settings.spotPrices(),

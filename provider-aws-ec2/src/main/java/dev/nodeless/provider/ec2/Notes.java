@@ -41,6 +41,13 @@ final class Notes {
             + policy.overhead().name()
             + " overhead; the pod requests "
             + Rejections.describe(need));
+    if (InstanceType.ARM64.equals(type.arch())) {
+      notes.add(
+          "arm64 chosen: every container image needs an arm64 variant; otherwise select"
+              + " kubernetes.io/arch=amd64 or set "
+              + Ec2Settings.ARCHITECTURES
+              + "=amd64");
+    }
     if (best.allocatable().maxPodsAssumed()) {
       notes.add(
           type.name() + " is not in the bundled Karpenter table: its max pods is taken as 110");

@@ -83,7 +83,11 @@ final class Rejections {
                   "no instance type in "
                       + where
                       + (pattern.isEmpty() ? "" : " matching " + pattern)
-                      + " meets the pod's node constraints",
+                      + " with architecture "
+                      + String.join(" or ", new java.util.TreeSet<>(policy.architectures()))
+                      + " (setting "
+                      + Ec2Settings.ARCHITECTURES
+                      + ") meets the pod's node constraints",
                   "allow another architecture or instance type"));
       case GPU -> problems.add(gpuProblem(need, before, spec, where, pattern, patternPath));
       case FIT -> problems.addAll(fitProblems(need, before, policy, spec, where, patternPath));
@@ -97,8 +101,12 @@ final class Rejections {
   }
 
   private static String nodePath(PodSpec spec) {
-    if (spec.getNodeSelector() != null && !spec.getNodeSelector().isEmpty()) {
-      return "spec.nodeSelector";
+    if (spec.getNodeSelector() != null) {
+      for (String key : new java.util.TreeSet<>(spec.getNodeSelector().keySet())) {
+        if (NodeRequirements.isVmLabel(key)) {
+          return "spec.nodeSelector[\"" + key + "\"]";
+        }
+      }
     }
     return "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution";
   }

@@ -15,8 +15,9 @@ import java.util.function.Predicate;
  *
  * <p>Filters, in order (the first one that leaves no type is reported): previous-generation {@code
  * t1}; the pod's instance-type pattern; the allowed and excluded families; burstable types when
- * they are off; node selector and affinity; GPUs (a pod without GPUs gets no GPU type, and metal
- * sizes are left out, unless the pattern names that exact type); then capacity.
+ * they are off; the allowed architectures, node selector and affinity; GPUs (a pod without GPUs
+ * gets no GPU type, and metal sizes are left out, unless the pattern names that exact type); then
+ * capacity.
  *
  * <p>Price = the spot price when spot is on and the table has one, else on-demand; plus, for a
  * burstable type whose baseline is below the CPU request, the surplus-credit charge. Ties go to
@@ -46,11 +47,13 @@ public final class InstanceSelector {
       Glob families,
       Glob excludedFamilies,
       boolean burstable,
+      java.util.Set<String> architectures,
       BigDecimal creditUsdPerVcpuHour,
       boolean spot,
       Map<String, BigDecimal> spotPrices,
       OverheadModel overhead) {
     public Policy {
+      architectures = java.util.Set.copyOf(architectures);
       spotPrices = Map.copyOf(spotPrices);
     }
   }
@@ -107,7 +110,7 @@ public final class InstanceSelector {
             (policy.families().isEmpty() || policy.families().matches(type.family()))
                 && !policy.excludedFamilies().matches(type.family()));
     filters.add(type -> policy.burstable() || !Burstable.isBurstable(type));
-    filters.add(node::admits);
+    filters.add(type -> policy.architectures().contains(type.arch()) && node.admits(type));
     filters.add(
         type ->
             need.gpus() > 0

@@ -290,6 +290,11 @@ public final class NodeRequirements {
     return ALIASES.getOrDefault(key, key);
   }
 
+  /** Whether a per-pod VM carries this label key (architecture, OS or instance type). */
+  public static boolean isVmLabel(String key) {
+    return known(key);
+  }
+
   private static boolean known(String key) {
     String canonical = canonical(key);
     return ARCH.equals(canonical) || OS.equals(canonical) || INSTANCE_TYPE.equals(canonical);
