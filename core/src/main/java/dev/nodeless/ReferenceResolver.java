@@ -1,7 +1,10 @@
 package dev.nodeless;
 
+import dev.nodeless.internal.ObjectListResolver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -28,5 +31,19 @@ public interface ReferenceResolver {
         return Optional.empty();
       }
     };
+  }
+
+  /**
+   * A resolver over a fixed set of objects, such as the ConfigMaps and Secrets read from the same
+   * files as a pod. Objects of other kinds are ignored. An object without {@code
+   * metadata.namespace} matches a lookup in any namespace, as {@code kubectl apply -n NAMESPACE}
+   * would place it; an object with a namespace matches only that namespace and wins over one
+   * without.
+   *
+   * @throws IllegalArgumentException when an object has no name, or two objects of the same kind
+   *     have the same namespace and name
+   */
+  static ReferenceResolver of(Collection<? extends HasMetadata> objects) {
+    return new ObjectListResolver(objects);
   }
 }
