@@ -53,8 +53,14 @@ final class InvalidPods {
     PodBuilder builder = new PodBuilder(pod);
     Container first = pod.getSpec().getContainers().get(0);
     ResourceRequirements resources = first.getResources();
-    Map<String, Quantity> requests = new HashMap<>(resources.getRequests());
-    Map<String, Quantity> limits = new HashMap<>(resources.getLimits());
+    Map<String, Quantity> requests = new HashMap<>();
+    Map<String, Quantity> limits = new HashMap<>();
+    if (resources != null && resources.getRequests() != null) {
+      requests.putAll(resources.getRequests());
+    }
+    if (resources != null && resources.getLimits() != null) {
+      limits.putAll(resources.getLimits());
+    }
     switch (defect.kind()) {
       case NEGATIVE_CPU -> requests.put("cpu", new Quantity("-500m"));
       case MALFORMED_MEMORY -> requests.put("memory", new Quantity("lots"));

@@ -1,135 +1,144 @@
 package dev.nodeless.provider.ec2;
 
+import dev.nodeless.testing.PodArbitraries;
+import dev.nodeless.testing.PodBundle;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Builders;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
- * Generators of realistic pods for the translator properties: mostly small web-style pods, some
- * large or GPU ones, some with node constraints, instance-type annotations and many labels.
+ * Realistic pods for the translator properties: core's valid pods with a Secret canary, decorated
+ * with what EC2 reads beyond them. Some get a large extra container (up to 300 cores or 40 TiB, so
+ * that no type fits), a required node-affinity term on the architecture, an instance-type
+ * annotation, or labels past EC2's tag limits.
  */
 final class PodGen {
+  static final String CANARY = "CANARY-3e1f6b0c9a7d4e22";
+
   private PodGen() {}
 
-  static Arbitrary<PodPlan> pods() {
-    return Builders.withBuilder(() -> new Draft())
-        .use(Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(20))
-        .in((draft, name) -> draft.set(() -> draft.name = name))
-        .use(Arbitraries.create(UUID::randomUUID).map(UUID::toString))
-        .in((draft, uid) -> draft.set(() -> draft.uid = uid))
-        .use(container(false).list().ofMaxSize(2))
-        .in((draft, inits) -> draft.set(() -> draft.inits = inits))
-        .use(container(true).list().ofMinSize(1).ofMaxSize(3))
-        .in((draft, apps) -> draft.set(() -> draft.apps = apps))
-        .use(Arbitraries.of("amd64", "arm64").optional(0.2))
-        .in((draft, arch) -> draft.set(() -> draft.arch = arch))
-        .use(
-            Arbitraries.of(List.of("amd64"), List.of("arm64"), List.of("amd64", "arm64"))
-                .optional(0.15))
-        .in((draft, arches) -> draft.set(() -> draft.affinity = arches))
-        .use(Arbitraries.of(true, false))
-        .in((draft, notIn) -> draft.set(() -> draft.notIn = notIn))
-        .use(
-            Arbitraries.of(
-                    "m5.large",
-                    "t3.micro",
-                    "c7g.xlarge",
-                    "p3.2xlarge",
-                    "g5.xlarge",
-                    "m5.*",
-                    "c6?.large",
-                    "r7g.*",
-                    "t4g.*",
-                    "p4d.*",
-                    "zz9.large",
-                    "m7i.*,c7i.*")
-                .optional(0.25))
-        .in((draft, pattern) -> draft.set(() -> draft.pattern = pattern))
-        .use(labels())
-        .in((draft, labels) -> draft.set(() -> draft.labels = labels))
-        .use(
-            Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(85, Arbitraries.just(0)),
-                net.jqwik.api.Tuple.of(15, Arbitraries.of(1, 2, 4, 8, 16))))
-        .in((draft, gpus) -> draft.set(() -> draft.gpus = gpus))
-        .use(Arbitraries.strings().alpha().numeric().ofLength(24).map(s -> "CANARY-" + s))
-        .in((draft, secret) -> draft.set(() -> draft.secret = secret))
-        .build(Draft::plan);
+  static Arbitrary<PodCase> pods() {
+    Arbitrary<Optional<int[]>> big =
+        Combinators.combine(
+                Arbitraries.integers().between(1, 300_000),
+                Arbitraries.integers().between(1, 40_000_000))
+            .as((cpuMillis, memoryMib) -> new int[] {cpuMillis, memoryMib})
+            .optional(0.1);
+    Arbitrary<Optional<List<String>>> affinity =
+        Arbitraries.of(List.of("amd64"), List.of("arm64"), List.of("amd64", "arm64"))
+            .optional(0.15);
+    Arbitrary<Optional<String>> pattern =
+        Arbitraries.of(
+                "m5.large",
+                "t3.micro",
+                "c7g.xlarge",
+                "p3.2xlarge",
+                "g5.xlarge",
+                "m5.*",
+                "c6?.large",
+                "r7g.*",
+                "t4g.*",
+                "p4d.*",
+                "m7i.*,c7i.*")
+            .optional(0.25);
+    return Combinators.combine(
+            PodArbitraries.withSecretEnv(CANARY),
+            big,
+            affinity,
+            Arbitraries.of(true, false),
+            pattern,
+            extremeLabels())
+        .as(PodGen::decorate);
   }
 
-  static Arbitrary<PodPlan.ContainerPlan> container(boolean app) {
-    Arbitrary<Optional<Integer>> cpu =
-        Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(70, Arbitraries.of(50, 100, 250, 500, 1000, 1500, 2000)),
-                net.jqwik.api.Tuple.of(25, Arbitraries.integers().between(1, 16_000)),
-                net.jqwik.api.Tuple.of(5, Arbitraries.integers().between(16_000, 300_000)))
-            .optional(0.8);
-    Arbitrary<Optional<Long>> memory =
-        Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(
-                    70, Arbitraries.of(32L, 64L, 128L, 256L, 512L, 1024L, 2048L, 4096L)),
-                net.jqwik.api.Tuple.of(25, Arbitraries.longs().between(1, 131_072)),
-                net.jqwik.api.Tuple.of(5, Arbitraries.longs().between(131_072, 40_000_000)))
-            .optional(0.8);
-    Arbitrary<Optional<Long>> ephemeral =
-        Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(90, Arbitraries.longs().between(1, 100_000)),
-                net.jqwik.api.Tuple.of(10, Arbitraries.longs().between(100_000, 20_000_000)))
-            .optional(0.2);
-    Arbitrary<Optional<Integer>> factor = Arbitraries.integers().between(1, 3).optional(0.4);
-    Arbitrary<Boolean> sidecar = app ? Arbitraries.just(false) : Arbitraries.of(true, false);
-    return Combinators.combine(cpu, factor, memory, factor, ephemeral, sidecar)
-        .as(PodPlan.ContainerPlan::new);
+  private static PodCase decorate(
+      PodBundle bundle,
+      Optional<int[]> big,
+      Optional<List<String>> affinity,
+      boolean notIn,
+      Optional<String> pattern,
+      Map<String, String> labels) {
+    PodBuilder builder = new PodBuilder(TestPods.withIdentity(bundle.pod()));
+    big.ifPresent(
+        amounts ->
+            builder
+                .editSpec()
+                .addToContainers(
+                    new ContainerBuilder()
+                        .withName("big-worker")
+                        .withImage("busybox:1.36")
+                        .withNewResources()
+                        .addToRequests("cpu", new Quantity(amounts[0] + "m"))
+                        .addToRequests("memory", new Quantity(amounts[1] + "Mi"))
+                        .endResources()
+                        .build())
+                .endSpec());
+    affinity.ifPresent(
+        arches ->
+            builder
+                .editSpec()
+                .withNewAffinity()
+                .withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm()
+                .addToMatchExpressions(
+                    new NodeSelectorRequirementBuilder()
+                        .withKey("kubernetes.io/arch")
+                        .withOperator(notIn ? "NotIn" : "In")
+                        .withValues(arches)
+                        .build())
+                .addToMatchExpressions(
+                    new NodeSelectorRequirementBuilder()
+                        .withKey("topology.kubernetes.io/zone")
+                        .withOperator("In")
+                        .withValues("us-east-1a", "us-east-1b")
+                        .build())
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity()
+                .endAffinity()
+                .endSpec());
+    pattern.ifPresent(
+        text ->
+            builder
+                .editMetadata()
+                .addToAnnotations(Ec2Translator.INSTANCE_TYPE_ANNOTATION, text)
+                .endMetadata());
+    if (!labels.isEmpty()) {
+      builder.editMetadata().addToLabels(labels).endMetadata();
+    }
+    Pod pod = builder.build();
+    return new PodCase(bundle, pod, affinity, notIn, pattern);
   }
 
-  /** Labels: a few ordinary ones, sometimes past EC2's tag count or key length, or aws: keys. */
-  static Arbitrary<Map<String, String>> labels() {
+  /** Mostly none; sometimes past 50 tags, keys over 128 characters, aws: keys or reserved keys. */
+  static Arbitrary<Map<String, String>> extremeLabels() {
     Arbitrary<String> key =
         Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(
-                60, Arbitraries.of("app", "tier", "team", "app.kubernetes.io/name", "version")),
-            net.jqwik.api.Tuple.of(
-                30, Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(30)),
-            net.jqwik.api.Tuple.of(
-                5,
+            Tuple.of(
+                60, Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(30)),
+            Tuple.of(
+                20,
                 Arbitraries.strings()
                     .withCharRange('a', 'z')
                     .ofLength(120)
                     .map(s -> s + ".example.com/name")),
-            net.jqwik.api.Tuple.of(
-                5, Arbitraries.of("aws:owner", "AWS:cost", "Name", "nodeless.dev/pod-uid")));
+            Tuple.of(20, Arbitraries.of("aws:owner", "AWS:cost", "Name", "nodeless.dev/pod-uid")));
     Arbitrary<String> value =
         Arbitraries.strings().withCharRange('a', 'z').numeric().ofMaxLength(63);
-    return Arbitraries.maps(key, value).ofMaxSize(70).map(LinkedHashMap::new);
-  }
-
-  private static final class Draft {
-    String name;
-    String uid;
-    List<PodPlan.ContainerPlan> inits;
-    List<PodPlan.ContainerPlan> apps;
-    Optional<String> arch;
-    Optional<List<String>> affinity;
-    boolean notIn;
-    Optional<String> pattern;
-    Map<String, String> labels;
-    int gpus;
-    String secret;
-
-    Draft set(Runnable assignment) {
-      assignment.run();
-      return this;
-    }
-
-    PodPlan plan() {
-      return new PodPlan(
-          name, uid, inits, apps, arch, affinity, notIn, pattern, labels, gpus, secret);
-    }
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just(Map.<String, String>of())),
+        Tuple.of(
+            4, Arbitraries.maps(key, value).ofMinSize(1).ofMaxSize(70).map(LinkedHashMap::new)));
   }
 }

@@ -3,10 +3,13 @@ package dev.nodeless.provider.ec2;
 import dev.nodeless.spi.EnvValue;
 import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
+import dev.nodeless.spi.ResolvedVolume;
+import dev.nodeless.spi.VolumeFile;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +49,42 @@ final class TestPods {
       apps.add(
           container(appSpecs.get(i), "spec.containers[" + i + "]", false, secrets, configMaps));
     }
-    return new ResolvedPod(launched, inits, apps, Map.of());
+    return new ResolvedPod(launched, inits, apps, volumes(launched, secrets, configMaps));
+  }
+
+  /** The secret and configMap volumes with every key as a file; enough for these tests. */
+  private static Map<String, ResolvedVolume> volumes(
+      Pod pod,
+      Map<String, Map<String, String>> secrets,
+      Map<String, Map<String, String>> configMaps) {
+    Map<String, ResolvedVolume> volumes = new java.util.TreeMap<>();
+    if (pod.getSpec().getVolumes() == null) {
+      return volumes;
+    }
+    for (Volume volume : pod.getSpec().getVolumes()) {
+      if (volume.getSecret() != null) {
+        Map<String, String> data =
+            secrets.getOrDefault(volume.getSecret().getSecretName(), Map.of());
+        volumes.put(
+            volume.getName(), new ResolvedVolume(volume.getName(), true, files(data, true)));
+      } else if (volume.getConfigMap() != null) {
+        Map<String, String> data =
+            configMaps.getOrDefault(volume.getConfigMap().getName(), Map.of());
+        volumes.put(
+            volume.getName(), new ResolvedVolume(volume.getName(), false, files(data, false)));
+      }
+    }
+    return volumes;
+  }
+
+  private static List<VolumeFile> files(Map<String, String> data, boolean secret) {
+    List<VolumeFile> files = new ArrayList<>();
+    new java.util.TreeMap<>(data)
+        .forEach(
+            (key, value) ->
+                files.add(
+                    new VolumeFile(key, value.getBytes(StandardCharsets.UTF_8), 0644, secret)));
+    return files;
   }
 
   /** Sets a UID derived from the pod name (so runs repeat) and the default namespace if unset. */
