@@ -80,6 +80,14 @@ public final class Ec2Translator implements PlacementPlanner {
           "compute.amazonaws.com/instance-profile",
           "compute.amazonaws.com/key-pair");
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Settings read from plan options, kept because callers pass the same options again and again.
+   */
+  private static final int MAX_CACHED_SETTINGS = 64;
+
+  private final Map<PlanSettings, Ec2Settings.Parsed> parsedSettings = new ConcurrentHashMap<>();
   private final Map<Path, InstanceCatalog> priceTables = new ConcurrentHashMap<>();
   private final Map<Path, Map<String, Map<String, BigDecimal>>> spotTables =
       new ConcurrentHashMap<>();
@@ -92,11 +100,18 @@ public final class Ec2Translator implements PlacementPlanner {
   /** Reads the {@code ec2.*} options and translates; every problem becomes part of a rejection. */
   @Override
   public PlacementQuote plan(ResolvedPod pod, PlanSettings settings) {
-    Ec2Settings.Parsed parsed =
-        Ec2Settings.parse(
-            settings,
-            path -> priceTables.computeIfAbsent(path, InstanceCatalog::load),
-            path -> spotTables.computeIfAbsent(path, InstanceCatalog::loadSpotPrices));
+    Ec2Settings.Parsed parsed = parsedSettings.get(settings);
+    if (parsed == null) {
+      parsed =
+          Ec2Settings.parse(
+              settings,
+              path -> priceTables.computeIfAbsent(path, InstanceCatalog::load),
+              path -> spotTables.computeIfAbsent(path, InstanceCatalog::loadSpotPrices));
+      if (parsedSettings.size() >= MAX_CACHED_SETTINGS) {
+        parsedSettings.clear();
+      }
+      parsedSettings.put(settings, parsed);
+    }
     Outcome outcome = run(pod, parsed.settings());
     List<ValidationProblem> problems = new ArrayList<>(parsed.problems());
     problems.addAll(outcome.problems());
@@ -175,7 +190,8 @@ public final class Ec2Translator implements PlacementPlanner {
     int rootGiB = rootVolumeGiB(resources, settings, spec, notes, problems);
     InstanceSelector.Policy policy = policy(settings, pattern);
     InstanceSelector.Result result =
-        InstanceSelector.select(region.get().types(), need, node, policy);
+        InstanceSelector.select(
+            region.get().prepared(settings.overheadModel()), need, node, policy);
     if (result.best().isEmpty()) {
       problems.addAll(
           Rejections.explain(result, need, policy, node, spec, settings.region(), patternPath));
@@ -224,7 +240,10 @@ public final class Ec2Translator implements PlacementPlanner {
       Optional<String> patternPath,
       InstanceCatalog.Region region,
       List<ValidationProblem> problems) {
-    if (pattern.isEmpty() || region.types().stream().anyMatch(t -> pattern.matches(t.name()))) {
+    if (pattern.isEmpty()
+        || (pattern.isExact() && region.find(pattern.text()).isPresent())
+        || (!pattern.isExact()
+            && region.types().stream().anyMatch(t -> pattern.matches(t.name())))) {
       return;
     }
     problems.add(
@@ -374,7 +393,7 @@ public final class Ec2Translator implements PlacementPlanner {
     }
     try {
       Map<String, Object> parsed =
-          new ObjectMapper().readValue(json, new TypeReference<Map<String, Object>>() {});
+          JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
       Map<String, String> tags = new TreeMap<>();
       for (Map.Entry<String, Object> entry : parsed.entrySet()) {
         if (entry.getValue() instanceof Map<?, ?> || entry.getValue() instanceof List<?>) {

@@ -46,14 +46,55 @@ public final class InstanceCatalog {
           LocalDate.of(2020, 12, 18),
           true);
 
-  /** The instance types of one region, sorted by name, and where their prices came from. */
-  public record Region(String name, List<InstanceType> types, PriceSource source) {
-    public Region {
-      types = types.stream().sorted(Comparator.comparing(InstanceType::name)).toList();
+  /**
+   * The instance types of one region, sorted by name, and where their prices came from. Equality is
+   * identity: each table read makes its own regions.
+   */
+  public static final class Region {
+    private final String name;
+    private final List<InstanceType> types;
+    private final Map<String, InstanceType> byName;
+    private final PriceSource source;
+    private final Map<OverheadModel, InstanceSelector.Prepared> prepared =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    Region(String name, List<InstanceType> types, PriceSource source) {
+      this.name = name;
+      this.types = types.stream().sorted(Comparator.comparing(InstanceType::name)).toList();
+      Map<String, InstanceType> byName = new LinkedHashMap<>();
+      this.types.forEach(type -> byName.put(type.name(), type));
+      this.byName = Map.copyOf(byName);
+      this.source = source;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public List<InstanceType> types() {
+      return types;
+    }
+
+    public PriceSource source() {
+      return source;
     }
 
     public Optional<InstanceType> find(String instanceType) {
-      return types.stream().filter(type -> type.name().equals(instanceType)).findFirst();
+      return Optional.ofNullable(byName.get(instanceType));
+    }
+
+    /**
+     * The types ordered by price with their capacity under an overhead model, computed once per
+     * model and kept with this region.
+     */
+    public InstanceSelector.Prepared prepared(OverheadModel overhead) {
+      return prepared.computeIfAbsent(
+          overhead, model -> InstanceSelector.Prepared.of(types, model));
+    }
+
+    @Override
+    public String toString() {
+      return "Region{" + name + ", " + types.size() + " types, " + source.description() + "}";
     }
   }
 
