@@ -82,7 +82,14 @@ final class Notes {
               + " is burstable and launched in unlimited mode; the CPU request is within its"
               + " baseline");
     }
-    if (settings.spot() && !best.spotPriced()) {
+    if (best.spotPriced()) {
+      notes.add(
+          "spot price "
+              + best.basePrice().toPlainString()
+              + " USD/h from the spot price table (on-demand "
+              + type.hourlyUsd().toPlainString()
+              + ")");
+    } else if (settings.spot()) {
       notes.add(
           settings.hasSpotTable()
               ? "spot: the spot price table has no price for "
