@@ -116,9 +116,9 @@ public final class InstanceCatalog {
 
   /**
    * The bundled table of December 2020 for 20 commercial regions, with {@link PriceSource#stale()}
-   * set. It lacks every family launched after 2020 (Graviton among them); its rows for types that
-   * the current spec tables do not list (previous generations such as {@code m1.small}) are left
-   * out.
+   * set. It lacks every family launched after 2020 (Graviton among them). Specs come from the
+   * current tables, so rows for the types they do not list ({@code cc2.8xlarge}, {@code
+   * cr1.8xlarge}, {@code g2.*}, {@code hs1.8xlarge}) are left out.
    */
   public static InstanceCatalog stale() {
     return Holder.STALE;
@@ -261,7 +261,7 @@ public final class InstanceCatalog {
                 List<InstanceType> types = new ArrayList<>();
                 for (JsonNode row : region.getValue()) {
                   BigDecimal price = row.get("price").decimalValue();
-                  // Specs come from the current tables, which also drop the pre-HVM types.
+                  // Specs come from the current tables; types they do not list are dropped.
                   Specs.find(row.get("instanceType").asText())
                       .filter(spec -> price.signum() > 0)
                       .ifPresent(spec -> types.add(spec.withPrice(price)));
