@@ -336,7 +336,9 @@ public final class Ec2Settings {
     return region;
   }
 
-  /** The owner tag value, when set; the translator uses {@code default} with a note otherwise. */
+  /**
+   * Returns the owner tag value if set; otherwise the translator uses {@code default} and notes it.
+   */
   public Optional<String> clusterId() {
     return clusterId;
   }
@@ -353,14 +355,14 @@ public final class Ec2Settings {
     return instanceProfile;
   }
 
-  /** The image for every architecture, when set. */
+  /** Returns the image for every architecture, if set. */
   public Optional<String> imageId() {
     return imageId;
   }
 
   /**
-   * The image for one architecture: {@link #imageId()} when set, then the per-architecture setting,
-   * else empty (the translator then uses the Amazon Linux 2023 public parameter).
+   * Returns the image for one architecture: {@link #imageId()} if set, then the per-architecture
+   * setting, else empty, in which case the translator uses the Amazon Linux 2023 public parameter.
    */
   public Optional<String> imageId(String arch) {
     return imageId.or(() -> Optional.ofNullable(imagesByArch.get(arch)));
@@ -416,7 +418,7 @@ public final class Ec2Settings {
     return overheadModel;
   }
 
-  /** The name of the overhead model: {@code agent} or {@code karpenter}. */
+  /** Returns the name of the overhead model: {@code agent} or {@code karpenter}. */
   public String overheadModelName() {
     return overheadModel.name();
   }
@@ -489,19 +491,19 @@ public final class Ec2Settings {
       return this;
     }
 
-    /** An instance profile ARN (it contains {@code :}) or name. */
+    /** Sets the instance profile: an ARN (it contains {@code :}) or a name. */
     public Builder instanceProfile(String instanceProfile) {
       this.instanceProfile = requireText(instanceProfile, "instanceProfile");
       return this;
     }
 
-    /** One image for every architecture: an AMI ID or {@code resolve:ssm:<parameter>}. */
+    /** Sets one image for every architecture: an AMI ID or {@code resolve:ssm:<parameter>}. */
     public Builder imageId(String imageId) {
       this.imageId = requireText(imageId, "imageId");
       return this;
     }
 
-    /** The image for one architecture, {@code amd64} or {@code arm64}. */
+    /** Sets the image for one architecture, {@code amd64} or {@code arm64}. */
     public Builder imageId(String arch, String imageId) {
       if (!"amd64".equals(arch) && !"arm64".equals(arch)) {
         throw new IllegalArgumentException("arch must be amd64 or arm64, not \"" + arch + "\"");
@@ -510,7 +512,7 @@ public final class Ec2Settings {
       return this;
     }
 
-    /** The root device of the image, {@code /dev/xvda} for Amazon Linux 2023. */
+    /** Sets the root device of the image, {@code /dev/xvda} for Amazon Linux 2023. */
     public Builder rootDeviceName(String rootDeviceName) {
       this.rootDeviceName = requireText(rootDeviceName, "rootDeviceName");
       return this;

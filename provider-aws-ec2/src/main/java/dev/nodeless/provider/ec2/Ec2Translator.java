@@ -305,8 +305,8 @@ public final class Ec2Translator implements PlacementPlanner {
     BigDecimal bytes =
         resources.limit(PodResources.EPHEMERAL_STORAGE).map(request::max).orElse(request);
     BigDecimal podGiB = bytes.divide(GIB, 0, java.math.RoundingMode.CEILING);
-    BigDecimal wanted = podGiB.add(BigDecimal.valueOf(SYSTEM_VOLUME_HEADROOM_GIB));
-    if (wanted.compareTo(BigDecimal.valueOf(MAX_GP3_GIB)) > 0) {
+    BigDecimal neededGiB = podGiB.add(BigDecimal.valueOf(SYSTEM_VOLUME_HEADROOM_GIB));
+    if (neededGiB.compareTo(BigDecimal.valueOf(MAX_GP3_GIB)) > 0) {
       problems.add(
           new ValidationProblem(
               PodResourceCheck.pathOf(spec, PodResources.EPHEMERAL_STORAGE),
@@ -322,7 +322,7 @@ public final class Ec2Translator implements PlacementPlanner {
                   + " storage"));
       return settings.rootVolumeMinGiB();
     }
-    int size = Math.max(settings.rootVolumeMinGiB(), wanted.intValueExact());
+    int size = Math.max(settings.rootVolumeMinGiB(), neededGiB.intValueExact());
     if (bytes.signum() > 0) {
       boolean rounded = podGiB.multiply(GIB).compareTo(bytes) != 0;
       notes.add(
@@ -422,7 +422,10 @@ public final class Ec2Translator implements PlacementPlanner {
     if (hasPreferred && hasOther) {
       notes.add("annotation " + other + " ignored: " + preferred + " is set too");
     }
-    return hasPreferred ? Optional.of(preferred) : hasOther ? Optional.of(other) : Optional.empty();
+    if (hasPreferred) {
+      return Optional.of(preferred);
+    }
+    return hasOther ? Optional.of(other) : Optional.empty();
   }
 
   private static Map<String, String> annotations(Pod pod) {

@@ -128,7 +128,7 @@ final class Rejections {
               + " requests no nvidia.com/gpu",
           "name the type exactly, or request nvidia.com/gpu");
     }
-    int most = before.stream().mapToInt(InstanceType::nvidiaGpus).max().orElse(0);
+    int maxGpus = before.stream().mapToInt(InstanceType::nvidiaGpus).max().orElse(0);
     return new ValidationProblem(
         PodResourceCheck.pathOf(spec, PodResources.NVIDIA_GPU),
         String.valueOf(need.gpus()),
@@ -137,10 +137,10 @@ final class Rejections {
             + " that meets the other constraints has "
             + need.gpus()
             + " NVIDIA GPUs; the most is "
-            + most,
-        most == 0
+            + maxGpus,
+        maxGpus == 0
             ? "allow a GPU family (g4dn, g5, g6, p3, p4d, p5, ...) and the amd64 architecture"
-            : "request at most " + most + " GPUs");
+            : "request at most " + maxGpus + " GPUs");
   }
 
   private static List<ValidationProblem> fitProblems(

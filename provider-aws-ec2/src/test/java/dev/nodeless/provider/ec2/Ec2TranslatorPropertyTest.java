@@ -33,9 +33,9 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
- * The translator's contract, checked over generated pods and settings: the chosen type covers the
- * pod after overhead, no admissible type is cheaper (found by brute force over the catalog), the
- * output is deterministic, tags stay within EC2's limits and secrets never reach the request.
+ * The translator's contract, checked over generated pods and settings. The chosen type covers the
+ * pod after overhead, and a brute-force scan of the catalog finds no cheaper admissible type. The
+ * output is deterministic, tags stay within EC2's limits, and secrets never reach the request.
  */
 class Ec2TranslatorPropertyTest {
   private static final BigDecimal MIB = BigDecimal.valueOf(1L << 20);

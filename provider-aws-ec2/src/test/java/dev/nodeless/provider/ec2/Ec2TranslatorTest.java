@@ -110,7 +110,7 @@ class Ec2TranslatorTest {
   }
 
   @Test
-  void defaultImageIsAmazonLinuxParameterOfChosenArchitecture() {
+  void defaultImageFollowsArchitecture() {
     RunInstancesRequest arm =
         request(offer(pod("1", "2Gi", Map.of("kubernetes.io/arch", "arm64")), settings(Map.of())));
     RunInstancesRequest amd =
@@ -147,7 +147,7 @@ class Ec2TranslatorTest {
   }
 
   @Test
-  void subnetIsPickedFromListByUidAndNoted() {
+  void subnetPickedByUid() {
     PlacementQuote.Offer offer =
         offer(
             pod("1", "2Gi", null), settings(Map.of("ec2.subnetId", "subnet-a,subnet-b,subnet-c")));
@@ -160,7 +160,7 @@ class Ec2TranslatorTest {
   }
 
   @Test
-  void clientTokenHashesUidsThatAreTooLongOrUnsafe() {
+  void clientTokenHashesUnsafeUid() {
     String token =
         LaunchRequests.clientToken("a uid with spaces and more text than fits in a token..");
     assertThat(token).startsWith("nodeless-").hasSize(64);
@@ -171,7 +171,7 @@ class Ec2TranslatorTest {
   // ---- sizing --------------------------------------------------------------------------------
 
   @Test
-  void rootVolumeAddsHeadroomToEphemeralStorageRoundedUp() {
+  void rootVolumeAddsHeadroom() {
     Pod pod = withResource(pod("1", "2Gi", null), "ephemeral-storage", "25.5Gi", null);
     PlacementQuote.Offer offer = offer(pod, settings(Map.of()));
     assertThat(request(offer).blockDeviceMappings().get(0).ebs().volumeSize()).isEqualTo(36);
@@ -258,7 +258,7 @@ class Ec2TranslatorTest {
   // ---- burstable types -----------------------------------------------------------------------
 
   @Test
-  void burstableTypeBelowRequestIsPricedWithSurplusCredits() {
+  void burstableSurchargeBelowBaseline() {
     PlacementQuote.Offer offer =
         offer(pod("1", "1Gi", Map.of("kubernetes.io/arch", "arm64")), settings(Map.of()));
     InstanceType chosen =
@@ -314,7 +314,7 @@ class Ec2TranslatorTest {
   }
 
   @Test
-  void awsVirtualKubeletAnnotationIsAcceptedAndLosesToOurs() {
+  void awsAnnotationAcceptedButSecond() {
     Pod theirs =
         annotate(pod("1", "2Gi", null), Map.of("compute.amazonaws.com/instance-type", "c5.large"));
     assertThat(offer(theirs, settings(Map.of())).size()).isEqualTo("c5.large");
@@ -464,14 +464,14 @@ class Ec2TranslatorTest {
   }
 
   @Test
-  void gpuPodWithoutImageIsRejectedOnImageSetting() {
+  void gpuPodNeedsExplicitImage() {
     Pod pod = withResource(pod("2", "8Gi", null), "nvidia.com/gpu", null, "1");
     assertThat(paths(translator.plan(TestPods.resolved(pod), settings(Map.of()))))
         .containsExactly("settings.options[\"ec2.imageId\"]");
   }
 
   @Test
-  void tooManyGpusAreRejectedOnTheGpuField() {
+  void tooManyGpusRejected() {
     Pod pod = withResource(pod("2", "8Gi", null), "nvidia.com/gpu", null, "64");
     PlacementQuote quote =
         translator.plan(TestPods.resolved(pod), settings(Map.of("ec2.imageId", "ami-0gpu")));
@@ -481,7 +481,7 @@ class Ec2TranslatorTest {
   }
 
   @Test
-  void podWithoutGpuNeverGetsGpuOrMetalType() {
+  void cpuPodAvoidsGpuAndMetal() {
     PlacementQuote.Offer offer = offer(pod("90", "300Gi", null), settings(Map.of()));
     InstanceType chosen =
         InstanceCatalog.current()
@@ -496,7 +496,7 @@ class Ec2TranslatorTest {
   // ---- prices --------------------------------------------------------------------------------
 
   @Test
-  void spotWithoutTableIsPricedOnDemandWithNote() {
+  void spotWithoutTableUsesOnDemand() {
     PlacementQuote.Offer onDemand = offer(pod("1", "2Gi", null), settings(Map.of()));
     PlacementQuote.Offer spot = offer(pod("1", "2Gi", null), settings(Map.of("ec2.spot", "true")));
     assertThat(spot.hourlyUsd()).isEqualByComparingTo(onDemand.hourlyUsd());
@@ -525,7 +525,7 @@ class Ec2TranslatorTest {
   }
 
   @Test
-  void regionWithoutCurrentTableUsesStaleTableWithNote() {
+  void otherRegionUsesStaleTable() {
     PlacementQuote.Offer offer = offer(pod("1", "2Gi", null), settings("eu-west-1", Map.of()));
     assertThat(offer.priceSource().stale()).isTrue();
     assertThat(offer.priceSource().asOf().getYear()).isEqualTo(2020);
@@ -599,7 +599,7 @@ class Ec2TranslatorTest {
   }
 
   @Test
-  void typedTranslateReturnsRequestAndThrowsForBadPod() {
+  void typedTranslateReturnsOrThrows() {
     Ec2Settings settings =
         Ec2Settings.builder("us-east-1")
             .clusterId("typed")
@@ -654,7 +654,7 @@ class Ec2TranslatorTest {
   }
 
   @Test
-  void tagsAnnotationAddsTagsAndBadJsonIsRejected() {
+  void tagsAnnotationAddsTags() {
     Pod good =
         annotate(
             pod("1", "2Gi", null),
@@ -733,7 +733,7 @@ class Ec2TranslatorTest {
     return Tag.builder().key(key).value(value).build();
   }
 
-  /** A pod "shop/web" with one container requesting cpu and memory (either may be null). */
+  /** Builds pod "shop/web" with one container requesting cpu and memory (either may be null). */
   static Pod pod(String cpu, String memory, Map<String, String> nodeSelector) {
     ContainerBuilder container = new ContainerBuilder().withName("web").withImage("nginx:1.27");
     if (cpu != null || memory != null) {

@@ -14,7 +14,7 @@ import net.jqwik.api.Arbitrary;
 final class InvalidPods {
   private InvalidPods() {}
 
-  /** One defect, placed on the first app container unless the kind says otherwise. */
+  /** One defect, placed on the first app container unless its kind names another field. */
   record Defect(Kind kind) {
     String fieldPath() {
       return switch (kind) {
@@ -51,6 +51,7 @@ final class InvalidPods {
 
   static Pod apply(Defect defect, Pod pod) {
     PodBuilder builder = new PodBuilder(pod);
+
     Container first = pod.getSpec().getContainers().get(0);
     ResourceRequirements resources = first.getResources();
     Map<String, Quantity> requests = new HashMap<>();
@@ -61,6 +62,7 @@ final class InvalidPods {
     if (resources != null && resources.getLimits() != null) {
       limits.putAll(resources.getLimits());
     }
+
     switch (defect.kind()) {
       case NEGATIVE_CPU -> requests.put("cpu", new Quantity("-500m"));
       case MALFORMED_MEMORY -> requests.put("memory", new Quantity("lots"));
@@ -87,6 +89,7 @@ final class InvalidPods {
               .endMetadata();
       default -> throw new IllegalStateException(defect.kind().name());
     }
+
     ResourceRequirements changed = new ResourceRequirements();
     changed.setRequests(requests);
     changed.setLimits(limits);

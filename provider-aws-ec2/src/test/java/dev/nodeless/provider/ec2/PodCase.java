@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * A generated pod for the translator properties: a valid pod from core's {@code PodArbitraries}
- * (whose Secret holds {@link PodGen#CANARY}) plus the parts that matter to EC2, kept in structured
- * form so that a test can work out independently what the translator must do.
+ * (whose Secret contains {@link PodGen#CANARY}) plus the parts that matter to EC2, kept in
+ * structured form so that a test can work out independently what the translator must do.
  *
  * @param pod the decorated pod, with a UID
  * @param affinityArch architectures of a single required node-affinity term, with {@code
@@ -32,7 +32,7 @@ record PodCase(
     return pod.getMetadata().getUid();
   }
 
-  /** Whether a VM of this architecture meets the pod's node selector and affinity. */
+  /** Returns whether a VM of this architecture meets the pod's node selector and affinity. */
   boolean admitsArch(String arch) {
     Map<String, String> selector = pod.getSpec().getNodeSelector();
     if (selector != null

@@ -54,8 +54,8 @@ public final class Burstable {
   }
 
   /**
-   * The sustained vCPUs of a burstable type, or empty for a fixed-performance type or a burstable
-   * size missing from the credit table.
+   * Returns the sustained vCPUs of a burstable type, or empty for a fixed-performance type or a
+   * burstable size missing from the credit table.
    */
   public static Optional<BigDecimal> baselineVcpus(InstanceType type) {
     if (!isBurstable(type)) {

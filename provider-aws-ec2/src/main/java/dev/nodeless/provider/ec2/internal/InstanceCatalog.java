@@ -109,7 +109,7 @@ public final class InstanceCatalog {
     this.regions = regions;
   }
 
-  /** The bundled table of July 2026 for us-east-1, us-gov-east-1 and us-gov-west-1. */
+  /** Returns the bundled table of July 2026 for us-east-1, us-gov-east-1 and us-gov-west-1. */
   public static InstanceCatalog current() {
     return Holder.CURRENT;
   }

@@ -29,7 +29,7 @@ public final class InstanceSelector {
   private static final BigDecimal MIB = BigDecimal.valueOf(1L << 20);
   private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
 
-  /** What the pod needs: CPU in cores, memory in bytes, NVIDIA GPUs. */
+  /** The pod's needs: CPU in cores, memory in bytes, NVIDIA GPUs. */
   public record Need(BigDecimal cpuCores, BigDecimal memoryBytes, int gpus) {
     public Need {
       Objects.requireNonNull(cpuCores, "cpuCores");
@@ -127,7 +127,7 @@ public final class InstanceSelector {
       this.indexByName = Map.copyOf(indexByName);
     }
 
-    /** The position of one type, as a one-element array, or an empty array when it is absent. */
+    /** Returns the position of one type as a one-element array, or an empty array if absent. */
     int[] indexOf(String name) {
       Integer index = indexByName.get(name);
       return index == null ? new int[0] : new int[] {index};
@@ -247,7 +247,7 @@ public final class InstanceSelector {
     return true;
   }
 
-  /** Whether the requests fit into the allocatable capacity, compared exactly. */
+  /** Returns whether the requests fit into the allocatable capacity, compared exactly. */
   public static boolean fits(Need need, OverheadModel.Allocatable allocatable) {
     return fits(need.cpuMillisCeiling(), need.memoryBytesCeiling(), allocatable);
   }

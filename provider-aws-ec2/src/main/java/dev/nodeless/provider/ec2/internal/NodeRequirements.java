@@ -77,7 +77,7 @@ public final class NodeRequirements {
     return List.copyOf(notes);
   }
 
-  /** Whether a VM of this type meets the node selector and at least one required affinity term. */
+  /** Returns whether a VM of this type meets the node selector and a required affinity term. */
   public boolean admits(InstanceType type) {
     Map<String, String> labels = labels(type);
     for (Map.Entry<String, String> entry : selector.entrySet()) {
@@ -97,7 +97,7 @@ public final class NodeRequirements {
     return false;
   }
 
-  /** A short text of the constraints that matter here, for messages. */
+  /** Returns a short text of the constraints that matter here, for messages. */
   public String describe() {
     List<String> parts = new ArrayList<>();
     selector.forEach(
@@ -290,7 +290,7 @@ public final class NodeRequirements {
     return ALIASES.getOrDefault(key, key);
   }
 
-  /** Whether a per-pod VM carries this label key (architecture, OS or instance type). */
+  /** Returns whether a per-pod VM carries this label key (architecture, OS or instance type). */
   public static boolean isVmLabel(String key) {
     return known(key);
   }

@@ -18,7 +18,7 @@ public sealed interface OverheadModel permits AgentOverhead, KarpenterOverhead {
   /** The model name used by the {@code ec2.overheadModel} setting. */
   String name();
 
-  /** What the pod can use on this type. */
+  /** Returns the capacity left for the pod on this type. */
   Allocatable allocatable(InstanceType type);
 
   /**
@@ -32,8 +32,8 @@ public sealed interface OverheadModel permits AgentOverhead, KarpenterOverhead {
   record Allocatable(long cpuMillis, long memoryMib, boolean maxPodsAssumed) {}
 
   /**
-   * Memory the OS sees: the arm64 CMA reserve comes off first, then the VM overhead share rounded
-   * up to a whole MiB, as Karpenter computes it.
+   * Returns the memory visible to the OS in MiB: the arm64 CMA reserve comes off first, then the VM
+   * overhead share rounded up to a whole MiB, as Karpenter computes it.
    */
   static long visibleMemoryMib(InstanceType type) {
     long memory = type.memoryMib();
