@@ -18,6 +18,23 @@ public interface ReferenceResolver {
 
   Optional<Secret> secret(String namespace, String name);
 
+  /**
+   * Issues a token for a projected {@code serviceAccountToken} volume source, as the kubelet does
+   * through the TokenRequest API. The token is written once at launch and not refreshed. The
+   * default issues none, so a pod with such a source fails validation with a problem that names
+   * this method.
+   *
+   * @param namespace the pod's namespace
+   * @param serviceAccountName the pod's {@code spec.serviceAccountName}, {@code default} when unset
+   * @param audience the intended audience, or {@code null} for the API server's own
+   * @param expirationSeconds the requested lifetime, 3600 when the pod sets none
+   * @return the token, or empty when this resolver issues no tokens
+   */
+  default Optional<String> serviceAccountToken(
+      String namespace, String serviceAccountName, String audience, long expirationSeconds) {
+    return Optional.empty();
+  }
+
   /** A resolver that finds nothing, so every mandatory reference fails validation. */
   static ReferenceResolver none() {
     return new ReferenceResolver() {

@@ -165,7 +165,8 @@ public final class LauncherCore {
   }
 
   private ResolvedPod prepare(Pod pod, PodRef ref) {
-    ResolvedPod resolved = PodPreparer.prepare(pod, resolver, provider.downwardFacts());
+    ResolvedPod resolved =
+        PodPreparer.prepare(pod, resolver, provider.downwardFacts(), provider.name());
     List<ValidationProblem> problems = provider.validate(resolved);
     if (!problems.isEmpty()) {
       throw new PodValidationException(ref, provider.name(), problems);
@@ -175,7 +176,9 @@ public final class LauncherCore {
 
   private CompletableFuture<PodRef> start(ResolvedPod resolved) {
     PodRef ref = resolved.ref();
-    TrackedPod tracked = new TrackedPod(ref, initialStatus());
+    TrackedPod tracked =
+        new TrackedPod(
+            ref, initialStatus(), resolved.pod().getSpec().getTerminationGracePeriodSeconds());
     pods.put(ref.uid(), tracked);
     LOG.info("Launching pod {} on provider '{}'", ref, provider.name());
     fireLifecycle(listener -> listener.onRequested(ref));
@@ -203,7 +206,9 @@ public final class LauncherCore {
         || pod.getMetadata().getUid().isBlank()) {
       meta.withUid(UUID.randomUUID().toString());
     }
-    if (pod.getMetadata() == null || pod.getMetadata().getNamespace() == null) {
+    if (pod.getMetadata() == null
+        || pod.getMetadata().getNamespace() == null
+        || pod.getMetadata().getNamespace().isEmpty()) {
       meta.withNamespace("default");
     }
     if (pod.getMetadata() == null || pod.getMetadata().getName() == null) {
@@ -235,7 +240,7 @@ public final class LauncherCore {
   }
 
   private void deliver(PodRef ref, PodStatus status) {
-    TrackedPod tracked = pods.computeIfAbsent(ref.uid(), uid -> new TrackedPod(ref, status));
+    TrackedPod tracked = pods.computeIfAbsent(ref.uid(), uid -> new TrackedPod(ref, status, null));
     PodStatus previous = tracked.status;
     if (PodPhases.isFinished(previous) && !PodPhases.isFinished(status)) {
       LOG.warn(
@@ -333,13 +338,13 @@ public final class LauncherCore {
       LOG.debug("Terminate of unknown pod {}: nothing to do", ref);
       return CompletableFuture.completedFuture(null);
     }
-    Duration grace = gracePeriod == null ? DEFAULT_GRACE : gracePeriod;
+    Duration grace = gracePeriod == null ? tracked.defaultGrace() : gracePeriod;
     if (grace.isNegative()) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("gracePeriod must be >= 0, got " + grace));
     }
     LOG.info("Terminating pod {} with grace period {} s", ref, grace.toSeconds());
-    return provider.terminate(ref, gracePeriod);
+    return provider.terminate(ref, grace);
   }
 
   // ---- provider discovery and adoption ------------------------------------------------------
@@ -405,7 +410,11 @@ public final class LauncherCore {
           "provider '" + provider.name() + "' failed to list the pods it owns: " + e, e);
     }
     for (OwnedPod pod : owned) {
-      pods.putIfAbsent(pod.ref().uid(), new TrackedPod(pod.ref(), pod.status()));
+      Long grace =
+          pod.pod() == null || pod.pod().getSpec() == null
+              ? null
+              : pod.pod().getSpec().getTerminationGracePeriodSeconds();
+      pods.putIfAbsent(pod.ref().uid(), new TrackedPod(pod.ref(), pod.status(), grace));
       LOG.info(
           "Adopted pod {} in phase {}",
           pod.ref(),
@@ -507,9 +516,17 @@ public final class LauncherCore {
     final List<PodStatusListener> listeners = new CopyOnWriteArrayList<>();
     volatile PodStatus status;
 
-    TrackedPod(PodRef ref, PodStatus status) {
+    /** The pod's {@code terminationGracePeriodSeconds}, or {@code null} when unset or unknown. */
+    final Long graceSeconds;
+
+    TrackedPod(PodRef ref, PodStatus status, Long graceSeconds) {
       this.ref = ref;
       this.status = status;
+      this.graceSeconds = graceSeconds;
+    }
+
+    Duration defaultGrace() {
+      return graceSeconds == null ? DEFAULT_GRACE : Duration.ofSeconds(graceSeconds);
     }
   }
 }

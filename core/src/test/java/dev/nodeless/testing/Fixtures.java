@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -59,24 +60,22 @@ public final class Fixtures {
     try {
       URI uri = url.toURI();
       if ("jar".equals(uri.getScheme())) {
-        // Other modules read the fixtures from the core test-jar: open it as a file system once.
-        openJar(uri);
+        // Other modules read the fixtures from the core test-jar.
+        try {
+          FileSystems.getFileSystem(uri);
+        } catch (FileSystemNotFoundException e) {
+          try {
+            FileSystems.newFileSystem(uri, Map.of());
+          } catch (FileSystemAlreadyExistsException raced) {
+            // Another thread opened it first.
+          }
+        }
       }
       return Path.of(uri).getParent();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static synchronized void openJar(URI uri) {
-    try {
-      FileSystems.getFileSystem(uri);
-    } catch (FileSystemNotFoundException notOpen) {
-      try {
-        FileSystems.newFileSystem(uri, Map.of());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot open " + uri, e);
-      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
