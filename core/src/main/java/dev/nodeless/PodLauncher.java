@@ -69,6 +69,19 @@ public final class PodLauncher implements AutoCloseable {
     return core.launch(pod);
   }
 
+  /**
+   * Checks a pod as {@link #launch} does, reference resolution and the provider's own checks
+   * included, but starts nothing. It runs on the calling thread and blocks while the resolver looks
+   * up ConfigMaps and Secrets. Callers that launch several pods use it to reject the whole set
+   * before any pod starts.
+   *
+   * @return every problem found, in field order; empty when {@link #launch} would accept the pod
+   */
+  public List<ValidationProblem> validate(Pod pod) {
+    Objects.requireNonNull(pod, "pod");
+    return core.validate(pod);
+  }
+
   /** Launches a pod and waits until the provider accepted it. */
   public PodRef launchAndWait(Pod pod, Duration timeout) {
     return LauncherCore.join(launch(pod), timeout, "launch");

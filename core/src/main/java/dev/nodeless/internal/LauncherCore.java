@@ -164,6 +164,17 @@ public final class LauncherCore {
     return fresh;
   }
 
+  public List<ValidationProblem> validate(Pod requested) {
+    ensureOpen();
+    Pod pod = withIdentity(requested);
+    try {
+      prepare(pod, PodRef.of(pod));
+      return List.of();
+    } catch (PodValidationException e) {
+      return e.problems();
+    }
+  }
+
   private ResolvedPod prepare(Pod pod, PodRef ref) {
     ResolvedPod resolved =
         PodPreparer.prepare(pod, resolver, provider.downwardFacts(), provider.name());
