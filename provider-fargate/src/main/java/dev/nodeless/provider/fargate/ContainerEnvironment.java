@@ -121,6 +121,10 @@ record ContainerEnvironment(
           context.names.perPod(
               context.namespace(), context.pod.ref().uid(), container.name(), value.name());
       perPod = true;
+      context.note(
+          path
+              + " combines a secret with a per-pod value, so its SSM parameter belongs to this pod:"
+              + " this pod gets a task definition of its own");
     } else {
       name = context.names.expanded(context.namespace(), expandedDigest(container, value));
     }
