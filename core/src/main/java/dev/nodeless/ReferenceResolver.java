@@ -1,7 +1,10 @@
 package dev.nodeless;
 
+import dev.nodeless.internal.ObjectListResolver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -14,6 +17,23 @@ public interface ReferenceResolver {
   Optional<ConfigMap> configMap(String namespace, String name);
 
   Optional<Secret> secret(String namespace, String name);
+
+  /**
+   * Issues a token for a projected {@code serviceAccountToken} volume source, as the kubelet does
+   * through the TokenRequest API. The token is written once at launch and not refreshed. The
+   * default issues none, so a pod with such a source fails validation with a problem that names
+   * this method.
+   *
+   * @param namespace the pod's namespace
+   * @param serviceAccountName the pod's {@code spec.serviceAccountName}, {@code default} when unset
+   * @param audience the intended audience, or {@code null} for the API server's own
+   * @param expirationSeconds the requested lifetime, 3600 when the pod sets none
+   * @return the token, or empty when this resolver issues no tokens
+   */
+  default Optional<String> serviceAccountToken(
+      String namespace, String serviceAccountName, String audience, long expirationSeconds) {
+    return Optional.empty();
+  }
 
   /** A resolver that finds nothing, so every mandatory reference fails validation. */
   static ReferenceResolver none() {
@@ -28,5 +48,19 @@ public interface ReferenceResolver {
         return Optional.empty();
       }
     };
+  }
+
+  /**
+   * A resolver over a fixed set of objects, such as the ConfigMaps and Secrets read from the same
+   * files as a pod. Objects of other kinds are ignored. An object without {@code
+   * metadata.namespace} matches a lookup in any namespace, as {@code kubectl apply -n NAMESPACE}
+   * would place it; an object with a namespace matches only that namespace and wins over one
+   * without.
+   *
+   * @throws IllegalArgumentException when an object has no name, or two objects of the same kind
+   *     have the same namespace and name
+   */
+  static ReferenceResolver of(Collection<? extends HasMetadata> objects) {
+    return new ObjectListResolver(objects);
   }
 }

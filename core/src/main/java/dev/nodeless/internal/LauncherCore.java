@@ -165,7 +165,8 @@ public final class LauncherCore {
   }
 
   private ResolvedPod prepare(Pod pod, PodRef ref) {
-    ResolvedPod resolved = PodPreparer.prepare(pod, resolver, provider.downwardFacts());
+    ResolvedPod resolved =
+        PodPreparer.prepare(pod, resolver, provider.downwardFacts(), provider.name());
     List<ValidationProblem> problems = provider.validate(resolved);
     if (!problems.isEmpty()) {
       throw new PodValidationException(ref, provider.name(), problems);

@@ -1,63 +1,60 @@
 package dev.nodeless.internal;
 
+import dev.nodeless.NodelessException;
 import dev.nodeless.PodRef;
 import dev.nodeless.PodValidationException;
 import dev.nodeless.ReferenceResolver;
-import dev.nodeless.ValidationProblem;
 import dev.nodeless.spi.DownwardFacts;
-import dev.nodeless.spi.EnvValue;
-import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Validates a pod and resolves its references into a {@link ResolvedPod}. */
 public final class PodPreparer {
+  private static final Logger LOG = LoggerFactory.getLogger(PodPreparer.class);
 
   private PodPreparer() {}
 
-  /**
-   * Validates the pod and resolves every reference.
-   *
-   * @param pod a pod with metadata.uid and metadata.namespace already set
-   * @throws PodValidationException listing every problem found
-   */
+  /** Same as {@link #prepare(Pod, ReferenceResolver, DownwardFacts, String)} for no provider. */
   public static ResolvedPod prepare(Pod pod, ReferenceResolver resolver, DownwardFacts facts) {
-    // TODO: replace with the full validator and resolver.
-    List<ValidationProblem> problems = new ArrayList<>();
-    List<ResolvedContainer> inits = new ArrayList<>();
-    List<ResolvedContainer> apps = new ArrayList<>();
-    List<Container> initSpecs = pod.getSpec().getInitContainers();
-    for (int i = 0; initSpecs != null && i < initSpecs.size(); i++) {
-      inits.add(literal(initSpecs.get(i), "spec.initContainers[" + i + "]", true));
-    }
-    List<Container> appSpecs = pod.getSpec().getContainers();
-    for (int i = 0; appSpecs != null && i < appSpecs.size(); i++) {
-      apps.add(literal(appSpecs.get(i), "spec.containers[" + i + "]", false));
-    }
-    if (!problems.isEmpty()) {
-      throw new PodValidationException(PodRef.of(pod), null, problems);
-    }
-    return new ResolvedPod(pod, inits, apps, Map.of());
+    return prepare(pod, resolver, facts, "(none)");
   }
 
-  private static ResolvedContainer literal(Container container, String path, boolean init) {
-    List<EnvValue> env = new ArrayList<>();
-    if (container.getEnv() != null) {
-      for (EnvVar var : container.getEnv()) {
-        env.add(EnvValue.literal(var.getName(), var.getValue() == null ? "" : var.getValue()));
+  /**
+   * Validates the pod and resolves every reference, reporting structural problems and unresolved
+   * references together.
+   *
+   * @param pod a pod with {@code metadata.uid} and {@code metadata.namespace} already set
+   * @param provider the provider name, for messages about facts it cannot supply
+   * @throws PodValidationException listing every problem found
+   * @throws NodelessException when the resolver fails to look up an object; retryable
+   */
+  public static ResolvedPod prepare(
+      Pod pod, ReferenceResolver resolver, DownwardFacts facts, String provider) {
+    PodRef ref = PodRef.of(pod);
+    Problems problems = new Problems();
+    PodValidator.validate(pod, problems);
+    int structural = problems.size();
+    ResolvedPod resolved = null;
+    if (pod.getSpec() != null) {
+      try {
+        resolved = new PodResolver(pod, resolver, facts, provider, problems).resolve();
+      } catch (NodelessException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (structural == 0) {
+          throw e;
+        }
+        // The structural problems already explain the pod; resolution stumbled over them.
+        LOG.debug("Pod {}: resolution stopped on the invalid pod: {}", ref, e.toString());
       }
     }
-    return new ResolvedContainer(
-        container,
-        path,
-        init,
-        container.getCommand() == null ? List.of() : container.getCommand(),
-        container.getArgs() == null ? List.of() : container.getArgs(),
-        env);
+    if (!problems.isEmpty()) {
+      LOG.debug("Pod {} rejected with {} problems", ref, problems.size());
+      throw new PodValidationException(ref, provider, problems.list());
+    }
+    LOG.debug("Pod {} validated and resolved", ref);
+    return resolved;
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,14 +13,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Computes what a pod needs as a whole, the way the Kubernetes scheduler does.
+ * Computes what a pod needs as a whole, the way the Kubernetes scheduler and kubelet do.
  *
- * <p>Per resource: the larger of (a) the largest init-container need, where an init container also
- * needs every native sidecar declared before it, and (b) the sum of the app containers and all
- * native sidecars; then pod overhead is added. Pod-level {@code spec.resources} replaces the
- * container sum for each resource it sets. A container that sets only a limit gets a request equal
- * to that limit, as the API server defaults it. A pod has a limit for a resource only when every
- * container that counts sets one.
+ * <p>Per resource, the need is the larger of (a) the sum of the app containers and all native
+ * sidecars, and (b) the largest need while an init container runs, which is its own amount plus the
+ * native sidecars declared before it. Pod overhead is then added. A container that sets only a
+ * limit gets a request equal to that limit, as the API server defaults it.
+ *
+ * <p>Pod-level {@code spec.resources} (for {@code cpu}, {@code memory} and {@code hugepages-*})
+ * replaces the container aggregate for each resource it sets. A pod-level limit without a pod-level
+ * request defaults the request as the API server does: to the container aggregate when containers
+ * request that resource, otherwise to the limit.
+ *
+ * <p>Limits of native resources ({@code cpu}, {@code memory}, {@code ephemeral-storage}, {@code
+ * hugepages-*}) exist for the pod only when every container, init containers included, sets a
+ * non-zero one, as the kubelet sizes the pod cgroup. Extended resources such as {@code
+ * nvidia.com/gpu} cannot be overcommitted, so their limits sum like their requests.
  */
 public final class EffectiveResources {
 
@@ -32,20 +41,16 @@ public final class EffectiveResources {
    *     its field path before this is called
    */
   public static PodResources of(PodSpec spec) {
-    Map<String, BigDecimal> requests = combine(spec, true);
-    Map<String, BigDecimal> limits = combine(spec, false);
+    List<Container> inits = spec.getInitContainers() == null ? List.of() : spec.getInitContainers();
+    List<Container> apps = spec.getContainers() == null ? List.of() : spec.getContainers();
 
-    ResourceRequirements podLevel = spec.getResources();
-    if (podLevel != null) {
-      Map<String, BigDecimal> podLimits = amounts(podLevel.getLimits());
-      Map<String, BigDecimal> podRequests = amounts(podLevel.getRequests());
-      podLimits.forEach(
-          (resource, limit) -> {
-            limits.put(resource, limit);
-            podRequests.putIfAbsent(resource, limit);
-          });
-      requests.putAll(podRequests);
-    }
+    Map<String, BigDecimal> requests =
+        aggregate(inits, apps, container -> containerRequests(container.getResources()));
+    Map<String, BigDecimal> limits =
+        aggregate(inits, apps, container -> amounts(limitsOf(container.getResources())));
+    dropPartialNativeLimits(limits, inits, apps);
+
+    applyPodLevel(spec.getResources(), requests, limits);
 
     Map<String, Quantity> overhead = spec.getOverhead();
     if (overhead != null) {
@@ -59,70 +64,112 @@ public final class EffectiveResources {
     return new PodResources(requests, limits);
   }
 
-  private static Map<String, BigDecimal> combine(PodSpec spec, boolean requests) {
-    List<Container> inits = spec.getInitContainers() == null ? List.of() : spec.getInitContainers();
-    List<Container> apps = spec.getContainers() == null ? List.of() : spec.getContainers();
+  /** Whether {@code spec.resources} may set this resource (Kubernetes 1.32 and later). */
+  static boolean isPodLevelResource(String resource) {
+    return PodResources.CPU.equals(resource)
+        || PodResources.MEMORY.equals(resource)
+        || resource.startsWith("hugepages-");
+  }
 
+  /** Whether a resource is native to Kubernetes, as opposed to an extended resource. */
+  static boolean isNativeResource(String resource) {
+    return !resource.contains("/") || resource.contains("kubernetes.io/");
+  }
+
+  private interface Amounts {
+    Map<String, BigDecimal> of(Container container);
+  }
+
+  private static Map<String, BigDecimal> aggregate(
+      List<Container> inits, List<Container> apps, Amounts amounts) {
+    Map<String, BigDecimal> running = new HashMap<>();
+    for (Container app : apps) {
+      amounts
+          .of(app)
+          .forEach((resource, amount) -> running.merge(resource, amount, BigDecimal::add));
+    }
     Map<String, BigDecimal> sidecarsSoFar = new HashMap<>();
     Map<String, BigDecimal> initPeak = new HashMap<>();
-    Set<String> unlimitedInSidecars = new HashSet<>();
     for (Container init : inits) {
-      Map<String, BigDecimal> own = containerAmounts(init, requests);
-      boolean sidecar = "Always".equals(init.getRestartPolicy());
-      if (sidecar) {
+      Map<String, BigDecimal> own = amounts.of(init);
+      Map<String, BigDecimal> use;
+      if (isSidecar(init)) {
+        own.forEach((resource, amount) -> running.merge(resource, amount, BigDecimal::add));
         own.forEach((resource, amount) -> sidecarsSoFar.merge(resource, amount, BigDecimal::add));
-        if (!requests) {
-          unlimitedInSidecars.addAll(missingLimits(own, sidecarsSoFar));
-        }
+        use = sidecarsSoFar;
+      } else {
+        use = new HashMap<>(sidecarsSoFar);
+        own.forEach((resource, amount) -> use.merge(resource, amount, BigDecimal::add));
+      }
+      use.forEach((resource, amount) -> initPeak.merge(resource, amount, BigDecimal::max));
+    }
+    initPeak.forEach((resource, amount) -> running.merge(resource, amount, BigDecimal::max));
+    return running;
+  }
+
+  private static void dropPartialNativeLimits(
+      Map<String, BigDecimal> limits, List<Container> inits, List<Container> apps) {
+    List<Container> all = new ArrayList<>(inits);
+    all.addAll(apps);
+    Set<String> partial = new HashSet<>();
+    for (String resource : limits.keySet()) {
+      if (!isNativeResource(resource)) {
         continue;
       }
-      Map<String, BigDecimal> need = new HashMap<>(sidecarsSoFar);
-      own.forEach((resource, amount) -> need.merge(resource, amount, BigDecimal::add));
-      need.forEach((resource, amount) -> initPeak.merge(resource, amount, BigDecimal::max));
-    }
-
-    Map<String, BigDecimal> appSum = new HashMap<>(sidecarsSoFar);
-    Set<String> seen = new HashSet<>();
-    List<Map<String, BigDecimal>> appAmounts =
-        apps.stream().map(container -> containerAmounts(container, requests)).toList();
-    appAmounts.forEach(own -> seen.addAll(own.keySet()));
-    for (Map<String, BigDecimal> own : appAmounts) {
-      own.forEach((resource, amount) -> appSum.merge(resource, amount, BigDecimal::add));
-    }
-    if (!requests) {
-      // A limit on the pod exists only if every app container limits that resource.
-      for (String resource : seen) {
-        boolean everyAppLimited = appAmounts.stream().allMatch(own -> own.containsKey(resource));
-        if (!everyAppLimited || unlimitedInSidecars.contains(resource)) {
-          appSum.remove(resource);
-          initPeak.remove(resource);
+      for (Container container : all) {
+        BigDecimal limit = amounts(limitsOf(container.getResources())).get(resource);
+        if (limit == null || limit.signum() == 0) {
+          partial.add(resource);
+          break;
         }
       }
     }
-
-    Map<String, BigDecimal> result = new HashMap<>(appSum);
-    initPeak.forEach((resource, amount) -> result.merge(resource, amount, BigDecimal::max));
-    return result;
+    limits.keySet().removeAll(partial);
   }
 
-  private static Set<String> missingLimits(
-      Map<String, BigDecimal> own, Map<String, BigDecimal> all) {
-    Set<String> missing = new HashSet<>(all.keySet());
-    missing.removeAll(own.keySet());
-    return missing;
+  private static void applyPodLevel(
+      ResourceRequirements podLevel,
+      Map<String, BigDecimal> requests,
+      Map<String, BigDecimal> limits) {
+    if (podLevel == null) {
+      return;
+    }
+    Map<String, BigDecimal> podRequests = amounts(podLevel.getRequests());
+    Map<String, BigDecimal> podLimits = amounts(podLevel.getLimits());
+    podLimits.forEach(
+        (resource, limit) -> {
+          if (!isPodLevelResource(resource)) {
+            return;
+          }
+          limits.put(resource, limit);
+          if (!podRequests.containsKey(resource)) {
+            BigDecimal fromContainers = requests.get(resource);
+            boolean containersRequest = fromContainers != null && fromContainers.signum() != 0;
+            podRequests.put(resource, containersRequest ? fromContainers : limit);
+          }
+        });
+    podRequests.forEach(
+        (resource, request) -> {
+          if (isPodLevelResource(resource)) {
+            requests.put(resource, request);
+          }
+        });
   }
 
-  private static Map<String, BigDecimal> containerAmounts(Container container, boolean requests) {
-    ResourceRequirements resources = container.getResources();
+  private static boolean isSidecar(Container init) {
+    return "Always".equals(init.getRestartPolicy());
+  }
+
+  private static Map<String, Quantity> limitsOf(ResourceRequirements resources) {
+    return resources == null ? null : resources.getLimits();
+  }
+
+  private static Map<String, BigDecimal> containerRequests(ResourceRequirements resources) {
     if (resources == null) {
       return new HashMap<>();
     }
-    Map<String, BigDecimal> limits = amounts(resources.getLimits());
-    if (!requests) {
-      return limits;
-    }
     Map<String, BigDecimal> result = amounts(resources.getRequests());
-    limits.forEach(result::putIfAbsent);
+    amounts(resources.getLimits()).forEach(result::putIfAbsent);
     return result;
   }
 

@@ -39,4 +39,24 @@ public record ResolvedContainer(
   public boolean sidecar() {
     return init && "Always".equals(container.getRestartPolicy());
   }
+
+  /**
+   * Shows the name, path and environment with secret values redacted. Command and args are only
+   * counted, because {@code $(VAR)} expansion may have put a secret value into them.
+   */
+  @Override
+  public String toString() {
+    return "ResolvedContainer{"
+        + name()
+        + " at "
+        + fieldPath
+        + (init ? ", init" : "")
+        + ", command: "
+        + command.size()
+        + " items, args: "
+        + args.size()
+        + " items, env="
+        + env
+        + "}";
+  }
 }
