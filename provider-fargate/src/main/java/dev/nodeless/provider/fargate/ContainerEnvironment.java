@@ -112,7 +112,7 @@ record ContainerEnvironment(
     }
     String name;
     boolean perPod = false;
-    if (value.source() == EnvValue.Source.SECRET) {
+    if (value.source() == EnvValue.Source.SECRET && value.objectName() != null) {
       name =
           context.names.secretKey(
               context.namespace(), value.objectName(), secretKey(container, value));
@@ -160,8 +160,8 @@ record ContainerEnvironment(
 
   /**
    * A digest of what an expanded secret literal is made of: the container, the variable, its
-   * template and the origin of every variable it expands. It holds no secret content, and the same
-   * pod spec always yields the same digest.
+   * template and what every variable it expands contributes. It holds no secret content, and the
+   * same pod spec with the same ConfigMap values always yields the same digest.
    */
   private static String expandedDigest(ResolvedContainer container, EnvValue value) {
     List<String> parts = new ArrayList<>();
@@ -172,14 +172,26 @@ record ContainerEnvironment(
     for (String reference : VariableReferences.references(template == null ? "" : template)) {
       for (EnvValue referenced : container.env()) {
         if (referenced.name().equals(reference)) {
-          parts.add(
-              referenced.source() == EnvValue.Source.SECRET
-                  ? "secret " + referenced.objectName() + "/" + referenced.key()
-                  : "template " + referenced.name());
+          parts.add(describe(referenced, container));
         }
       }
     }
     return Hashes.sha256(24, parts.toArray(String[]::new));
+  }
+
+  /**
+   * What a referenced variable contributes to an expanded secret, without secret content: the
+   * Secret key it reads, the template of a nested expansion, or the plain value.
+   */
+  private static String describe(EnvValue referenced, ResolvedContainer container) {
+    if (referenced.source() == EnvValue.Source.SECRET && referenced.objectName() != null) {
+      return "secret " + referenced.objectName() + "/" + referenced.key();
+    }
+    if (referenced.source() == EnvValue.Source.SECRET) {
+      String template = new VariableReferences(container).template(referenced.name());
+      return "expanded " + (template == null ? referenced.name() : template);
+    }
+    return "value " + referenced.value();
   }
 
   private static void checkCommandLine(

@@ -25,8 +25,8 @@ final class VariableReferences {
 
   VariableReferences(ResolvedContainer container) {
     List<EnvVar> specEnv = container.container().getEnv();
-    Map<String, EnvValue.Source> sources = new HashMap<>();
-    container.env().forEach(value -> sources.put(value.name(), value.source()));
+    Map<String, EnvValue> finals = new HashMap<>();
+    container.env().forEach(value -> finals.put(value.name(), value));
     if (specEnv != null) {
       for (EnvVar variable : specEnv) {
         if (variable.getValueFrom() == null && variable.getValue() != null) {
@@ -36,8 +36,9 @@ final class VariableReferences {
         }
       }
     }
-    // Only variables whose final value is a literal were expanded from a template.
-    templates.keySet().removeIf(name -> sources.get(name) != EnvValue.Source.LITERAL);
+    // Only variables whose final value is a literal were expanded from a template; core marks a
+    // literal that expands a secret as a secret without an object name.
+    templates.keySet().removeIf(name -> !expandedLiteral(finals.get(name)));
     for (EnvValue value : container.env()) {
       if (value.source() == EnvValue.Source.SECRET) {
         secret.add(value.name());
@@ -47,6 +48,13 @@ final class VariableReferences {
     }
     spread(secret);
     spread(perPod);
+  }
+
+  /** Whether a resolved value was expanded from an {@code env[].value} template. */
+  static boolean expandedLiteral(EnvValue value) {
+    return value != null
+        && (value.source() == EnvValue.Source.LITERAL
+            || (value.source() == EnvValue.Source.SECRET && value.objectName() == null));
   }
 
   /** Whether the variable's value contains secret content. */

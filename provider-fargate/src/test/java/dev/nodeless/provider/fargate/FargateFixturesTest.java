@@ -2,9 +2,10 @@ package dev.nodeless.provider.fargate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nodeless.ValidationProblem;
+import dev.nodeless.PodValidationException;
 import dev.nodeless.plan.PlacementQuote;
 import dev.nodeless.plan.PlanSettings;
+import dev.nodeless.spi.ResolvedPod;
 import dev.nodeless.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -33,9 +34,11 @@ class FargateFixturesTest {
               "fargate.executionRoleArn", "arn:aws:iam::123456789012:role/nodeless-exec"));
 
   /**
-   * The expected outcome per file and pod name: {@code offer <size>} or {@code reject <field path>
-   * | <part of the rule>}, one entry per problem.
+   * The expected outcome per file: {@code offer <size>}, or per problem {@code reject <field path>
+   * | <part of the rule>}, or {@code invalid ...} for a problem core validation reports first.
    */
+  private static final FargateTranslator TRANSLATOR = new FargateTranslator();
+
   private static final Map<String, List<String>> EXPECTED = new TreeMap<>();
 
   static {
@@ -43,17 +46,19 @@ class FargateFixturesTest {
     expect("application/deployment-sidecar.yaml", "offer 0.25 vCPU / 0.5 GB");
     expect(
         "application/mysql/mysql-statefulset.yaml",
-        "reject spec.initContainers[1].volumeMounts[0].subPath | no subPath",
-        "reject spec.containers[0].volumeMounts[0].subPath | no subPath",
-        "reject spec.containers[1].volumeMounts[0].subPath | no subPath");
+        "invalid spec.initContainers[1].volumeMounts[0].name | must name a volume in spec.volumes",
+        "invalid spec.containers[0].volumeMounts[0].name | must name a volume in spec.volumes",
+        "invalid spec.containers[1].volumeMounts[0].name | must name a volume in spec.volumes");
     expect(
         "application/wordpress/wordpress-deployment.yaml",
         "reject spec.volumes[0] | volumes not supported: wordpress-persistent-storage is of an unsupported volume Type");
     expect("aws-virtual-kubelet/examples/pods/sample-pod.yaml", "offer 0.25 vCPU / 0.5 GB");
     expect(
         "azure-aci/e2e/fixtures/initcontainers_ordertest_pod.yml",
-        "reject spec.volumes[1] | volumes not supported: azure is of an unsupported volume Type");
-    expect("azure-aci/e2e/fixtures/multi-volume.yml", "offer 2 vCPU / 4 GB");
+        "invalid spec.volumes[0].projected.sources[0].serviceAccountToken | needs a service account token");
+    expect(
+        "azure-aci/e2e/fixtures/multi-volume.yml",
+        "invalid spec.volumes[0].projected.sources[0].serviceAccountToken | needs a service account token");
     expect(
         "controllers/daemonset.yaml",
         "reject spec.volumes[0] | volumes not supported: varlog is of an unsupported volume Type",
@@ -64,7 +69,9 @@ class FargateFixturesTest {
     expect("pods/commands.yaml", "offer 0.25 vCPU / 0.5 GB");
     expect("pods/config/redis-pod.yaml", "offer 0.25 vCPU / 0.5 GB");
     expect("pods/init-containers.yaml", "offer 0.25 vCPU / 0.5 GB");
-    expect("pods/inject/dapi-envars-pod.yaml", "offer 0.25 vCPU / 0.5 GB");
+    expect(
+        "pods/inject/dapi-envars-pod.yaml",
+        "invalid spec.containers[0].env[3].valueFrom.fieldRef | only knows after the pod starts");
     expect("pods/inject/dapi-volume-resources.yaml", "offer 0.25 vCPU / 0.5 GB");
     expect("pods/inject/dapi-volume.yaml", "offer 0.25 vCPU / 0.5 GB");
     expect("pods/inject/dependent-envars.yaml", "offer 0.25 vCPU / 0.5 GB");
@@ -175,33 +182,46 @@ class FargateFixturesTest {
 
   @Test
   void everyFixtureIsOfferedOrRejectedAsExpected() {
-    FargateTranslator translator = new FargateTranslator();
     for (String file : Fixtures.all()) {
       List<Pod> pods = Fixtures.pods(file);
       assertThat(pods).as(file).hasSize(1);
-      Pod pod = pods.get(0);
-      String namespace =
-          pod.getMetadata().getNamespace() == null ? "default" : pod.getMetadata().getNamespace();
-      PlacementQuote quote = translator.plan(TestPods.resolve(pod, objects(namespace)), SETTINGS);
+      List<String> actual = outcome(pods.get(0));
       List<String> expected = EXPECTED.get(file);
-      assertThat(quote.toString()).as(file).doesNotContain(CANARY);
-      if (expected.get(0).startsWith("offer ")) {
-        assertThat(quote).as(file).isInstanceOf(PlacementQuote.Offer.class);
-        PlacementQuote.Offer offer = (PlacementQuote.Offer) quote;
-        assertThat(offer.size()).as(file).isEqualTo(expected.get(0).substring("offer ".length()));
-        offer
-            .requests()
-            .forEach(request -> assertThat(request.redactedJson()).as(file).doesNotContain(CANARY));
-      } else {
-        assertThat(quote).as(file).isInstanceOf(PlacementQuote.Rejected.class);
-        List<ValidationProblem> problems = ((PlacementQuote.Rejected) quote).problems();
-        assertThat(problems).as(file).hasSameSizeAs(expected);
-        for (int i = 0; i < expected.size(); i++) {
-          String[] parts = expected.get(i).substring("reject ".length()).split(" \\| ", 2);
-          assertThat(problems.get(i).fieldPath()).as(file).isEqualTo(parts[0]);
-          assertThat(problems.get(i).rule()).as(file).contains(parts[1]);
+      assertThat(actual).as(file).hasSameSizeAs(expected);
+      for (int i = 0; i < expected.size(); i++) {
+        String[] want = expected.get(i).split(" \\| ", 2);
+        String[] got = actual.get(i).split(" \\| ", 2);
+        assertThat(got[0]).as(file).isEqualTo(want[0]);
+        if (want.length > 1) {
+          assertThat(got[1]).as(file).contains(want[1]);
         }
       }
     }
+  }
+
+  /**
+   * The outcome of planning a pod: {@code offer <size>}, or one {@code reject <path> | <rule>} per
+   * problem; {@code invalid <path> | <rule>} marks a problem that core validation found first.
+   */
+  private static List<String> outcome(Pod pod) {
+    String namespace =
+        pod.getMetadata().getNamespace() == null ? "default" : pod.getMetadata().getNamespace();
+    ResolvedPod resolved;
+    try {
+      resolved = TestPods.resolve(pod, objects(namespace));
+    } catch (PodValidationException e) {
+      assertThat(e.getMessage()).doesNotContain(CANARY);
+      return e.problems().stream().map(p -> "invalid " + p.fieldPath() + " | " + p.rule()).toList();
+    }
+    PlacementQuote quote = TRANSLATOR.plan(resolved, SETTINGS);
+    assertThat(quote.toString()).doesNotContain(CANARY);
+    if (quote instanceof PlacementQuote.Offer offer) {
+      offer
+          .requests()
+          .forEach(request -> assertThat(request.redactedJson()).doesNotContain(CANARY));
+      return List.of("offer " + offer.size());
+    }
+    return ((PlacementQuote.Rejected) quote)
+        .problems().stream().map(p -> "reject " + p.fieldPath() + " | " + p.rule()).toList();
   }
 }

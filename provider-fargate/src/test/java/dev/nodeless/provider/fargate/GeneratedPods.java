@@ -1,13 +1,12 @@
 package dev.nodeless.provider.fargate;
 
+import dev.nodeless.testing.PodBundle;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -25,13 +24,12 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * Realistic pods for the Fargate properties: 1-3 app containers and 0-2 init containers (some of
- * them native sidecars), CPU and memory in several notations, env from literals, ConfigMaps, a
- * Secret and downward API fields, {@code $(VAR)} references in env values and args, TCP and UDP
- * ports, emptyDir, configMap and secret volumes, labels, and arch node selectors. Each pod comes
- * with the ConfigMap and Secret it reads; the Secret's values contain {@link #CANARY}.
+ * Pods that stress what the Fargate translator splits between task definition, RunTask overrides
+ * and SSM parameters, next to core's general {@code PodArbitraries}: env literals that expand a
+ * Secret, a downward API field or both, args that expand a per-pod field, and configMap and secret
+ * volumes in every container. Each pod comes with the ConfigMap and Secret it reads; the Secret's
+ * values contain {@link #CANARY}.
  */
-// TODO: switch to core's PodArbitraries once core-prep lands on main.
 final class GeneratedPods {
   /** Text that appears in every secret value and must never appear in a request. */
   static final String CANARY = "CANARY-7f3e9b2a";
@@ -39,17 +37,9 @@ final class GeneratedPods {
   static final String CONFIG_MAP = "app-config";
   static final String SECRET = "db-credentials";
 
-  /** A pod and the objects its references need. */
-  record Bundle(Pod pod, List<HasMetadata> objects) {
-    @Override
-    public String toString() {
-      return "Bundle{" + pod.getMetadata().getName() + ", spec=" + pod.getSpec() + "}";
-    }
-  }
-
   private GeneratedPods() {}
 
-  static Arbitrary<Bundle> bundles() {
+  static Arbitrary<PodBundle> bundles() {
     Arbitrary<List<Container>> apps = containers(false).list().ofMinSize(1).ofMaxSize(3);
     Arbitrary<List<Container>> inits = containers(true).list().ofMaxSize(2);
     Arbitrary<Map<String, String>> labels = Arbitraries.maps(labelKeys(), labels()).ofMaxSize(6);
@@ -59,7 +49,7 @@ final class GeneratedPods {
         .as(GeneratedPods::assemble);
   }
 
-  private static Bundle assemble(
+  private static PodBundle assemble(
       List<Container> apps,
       List<Container> inits,
       String name,
@@ -122,7 +112,7 @@ final class GeneratedPods {
             .endMetadata()
             .withStringData(Map.of("password", "pw-" + CANARY, "token", CANARY + "\nsecond line"))
             .build();
-    return new Bundle(pod.build(), List.of(configMap, secret));
+    return new PodBundle(pod.build(), List.of(configMap), List.of(secret));
   }
 
   private static Container rename(Container container, String name, int index) {
