@@ -235,7 +235,7 @@ final class PodChecks {
         }
         boolean gpu = resource.endsWith("/gpu");
         context.problem(
-            container.fieldPath() + ".resources." + kind + "." + resource,
+            entryPath(container.fieldPath() + ".resources." + kind, resource),
             String.valueOf(amounts.get(resource)),
             NOT_SUPPORTED
                 + (gpu
@@ -303,6 +303,23 @@ final class PodChecks {
           NOT_SUPPORTED + "Fargate accepts no AppArmor profile",
           "set type RuntimeDefault or remove appArmorProfile");
     }
+  }
+
+  /**
+   * The path of a map entry as core writes it: {@code base.key} for keys of ASCII letters, digits
+   * and {@code -}, {@code base[key]} otherwise, such as {@code limits[nvidia.com/gpu]}.
+   */
+  static String entryPath(String base, String key) {
+    boolean simple =
+        !key.isEmpty()
+            && key.chars()
+                .allMatch(
+                    c ->
+                        (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9')
+                            || c == '-');
+    return simple ? base + "." + key : base + "[" + key + "]";
   }
 
   /** A capability without the {@code CAP_} prefix, upper case, as ECS names it. */

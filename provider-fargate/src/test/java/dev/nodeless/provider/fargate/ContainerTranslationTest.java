@@ -319,7 +319,7 @@ class ContainerTranslationTest {
             "spec.hostIPC",
             "spec.hostAliases",
             "spec.terminationGracePeriodSeconds",
-            "spec.containers[0].resources.limits.nvidia.com/gpu",
+            "spec.containers[0].resources.limits[nvidia.com/gpu]",
             "spec.containers[0].ports[0].hostPort",
             "spec.containers[0].ports[1].protocol",
             "spec.containers[0].securityContext.privileged",

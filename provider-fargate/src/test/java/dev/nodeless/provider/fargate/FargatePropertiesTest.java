@@ -302,7 +302,7 @@ class FargatePropertiesTest {
                     .build()),
         new Breakage(
             "GPU",
-            "spec.containers[0].resources.limits.nvidia.com/gpu",
+            "spec.containers[0].resources.",
             pod ->
                 new PodBuilder(pod)
                     .editSpec()
