@@ -89,11 +89,14 @@ final class FileWriter {
         ResolvedVolume resolved = context.pod.volumes().get(name);
         List<VolumeFile> files = resolved == null ? List.of() : resolved.files();
         Set<String> perPodPaths = perPodPaths(spec);
+        Set<String> directories = new HashSet<>(Set.of(root));
         for (VolumeFile file : files) {
           String variable = VARIABLE_PREFIX + index++;
           String target = root + "/" + file.path();
-          int slash = target.lastIndexOf('/');
-          script.add("mkdir -p " + quote(target.substring(0, slash)));
+          String directory = target.substring(0, target.lastIndexOf('/'));
+          if (directories.add(directory)) {
+            script.add("mkdir -p " + quote(directory));
+          }
           if (file.content().length == 0) {
             script.add(": > " + quote(target));
           } else {

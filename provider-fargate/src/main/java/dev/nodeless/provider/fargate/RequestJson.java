@@ -15,8 +15,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Renders AWS SDK request objects as the JSON body that the ECS JSON protocol sends: member names
- * as on the wire, members in model order, unset members left out. Walks the public {@link SdkField}
- * metadata of each object, so it needs no SDK internals.
+ * as on the wire, members in model order, map keys sorted, unset members left out. As the SDK does
+ * when sending, an unset idempotency token ({@code clientToken}) gets a random UUID; the translator
+ * always sets it. Walks the public {@link SdkField} metadata of each object, so it needs no SDK
+ * internals.
  */
 final class RequestJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
