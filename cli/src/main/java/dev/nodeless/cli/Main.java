@@ -27,6 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Runs Kubernetes pods without owning a node.",
     subcommands = {
       RunCommand.class,
+      PlanCommand.class,
       ListCommand.class,
       LogsCommand.class,
       RemoveCommand.class,
