@@ -66,7 +66,7 @@ final class PlanCommand implements Callable<Integer> {
 
   /**
    * Fargate rejects a pod without a subnet, but a price needs none: planning uses this placeholder
-   * when {@code fargate.subnetIds} is not set, and says so.
+   * when {@code fargate.subnetIds} is not set, and notes it.
    */
   static final String PLACEHOLDER_SUBNET = "subnet-00000000000000000";
 
@@ -174,13 +174,13 @@ final class PlanCommand implements Callable<Integer> {
     List<String> known = all.stream().map(PlacementPlanner::provider).toList();
     List<PlacementPlanner> chosen = new ArrayList<>();
     for (String name : providers) {
-      String wanted = name.strip();
+      String requested = name.strip();
       PlacementPlanner planner =
-          all.stream().filter(p -> p.provider().equals(wanted)).findFirst().orElse(null);
+          all.stream().filter(p -> p.provider().equals(requested)).findFirst().orElse(null);
       if (planner == null) {
         throw new CliException(
             ExitCodes.INVALID_INPUT,
-            "--provider " + wanted + " is not a planning provider; use one of " + known);
+            "--provider " + requested + " is not a planning provider; use one of " + known);
       }
       if (!chosen.contains(planner)) {
         chosen.add(planner);
@@ -234,14 +234,19 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   /**
-   * The settings of one provider: its region ({@code PROVIDER.region}, else {@code --region}, else
-   * its default) and every option. The {@code ec2.region} and {@code fargate.region} keys are
-   * consumed here because those providers know no such option; ACI reads {@code aci.region} itself.
+   * Returns the settings of one provider: its region ({@code PROVIDER.region}, else {@code
+   * --region}, else its default) and every option. The {@code ec2.region} and {@code
+   * fargate.region} keys are consumed here because those providers know no such option; ACI reads
+   * {@code aci.region} itself.
    */
   PlanSettings settingsFor(String provider) {
     String own = settings.get(provider + REGION_SUFFIX);
-    String chosen =
-        own != null ? own : region != null ? region : DEFAULT_REGIONS.getOrDefault(provider, "");
+    String chosen = DEFAULT_REGIONS.getOrDefault(provider, "");
+    if (own != null) {
+      chosen = own;
+    } else if (region != null) {
+      chosen = region;
+    }
     Map<String, String> options = new LinkedHashMap<>(settings);
     if (provider.equals("fargate")) {
       options.putIfAbsent(FARGATE_SUBNETS, PLACEHOLDER_SUBNET);
