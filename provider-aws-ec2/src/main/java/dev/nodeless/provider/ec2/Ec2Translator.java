@@ -1,5 +1,6 @@
 package dev.nodeless.provider.ec2;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodeless.PodRef;
@@ -402,7 +403,7 @@ public final class Ec2Translator implements PlacementPlanner {
         tags.put(entry.getKey(), String.valueOf(entry.getValue()));
       }
       return tags;
-    } catch (Exception e) {
+    } catch (JsonProcessingException | IllegalArgumentException e) {
       problems.add(
           new ValidationProblem(
               "metadata.annotations[\"" + AWS_VK_TAGS_ANNOTATION + "\"]",
