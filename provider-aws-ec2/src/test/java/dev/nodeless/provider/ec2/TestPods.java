@@ -22,9 +22,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Prepares pods for the translator the way the launcher does: a UID and namespace are set, then
- * core's validator and resolver run over the given Secrets and ConfigMaps, with the downward facts
- * an EC2 VM has before launch (a node name, no host or pod address yet).
+ * Prepares pods for the translator the way the launcher does. A UID and namespace are set, then
+ * core's validator and resolver run over the given Secrets and ConfigMaps. The downward facts are
+ * those of an EC2 VM before launch: a node name, but no host or pod address yet.
  */
 final class TestPods {
   /** The token every projected serviceAccountToken source receives. */
