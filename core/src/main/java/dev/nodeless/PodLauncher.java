@@ -153,6 +153,32 @@ public final class PodLauncher implements AutoCloseable {
     LauncherCore.join(terminate(pod, gracePeriod), timeout, "terminate");
   }
 
+  /**
+   * Stops tracking a pod, so that a launcher that runs for a long time does not keep the status of
+   * every pod it ever ran. Its subscriptions end, later status reports for it are ignored, and the
+   * provider releases what it keeps of the pod, such as log files. It does not stop the pod: call
+   * {@link #terminate} first. Launching the same UID again starts a new pod.
+   *
+   * @return whether this launcher tracked the pod
+   */
+  public boolean forget(PodRef pod) {
+    Objects.requireNonNull(pod, "pod");
+    return core.forget(pod);
+  }
+
+  /**
+   * Lists the pods the provider still has, and marks every tracked pod that it lost as {@code
+   * Failed} with reason {@link PodPhases#LOST_REASON}, as described in {@link
+   * PodPhases#lostStatus}. Listeners receive that status like any other. Pods that finished, that
+   * are being terminated or whose launch is still in progress are not checked. A lost pod is never
+   * launched again by this call.
+   *
+   * @return a future of the pods found lost, completed once their status was delivered
+   */
+  public CompletableFuture<List<PodRef>> reconcile() {
+    return core.reconcile();
+  }
+
   /** Whether the provider can launch pods now. */
   public boolean healthy() {
     return core.healthy();

@@ -109,4 +109,17 @@ class PodLauncherTest {
         .endSpec()
         .build();
   }
+
+  @Test
+  void adoptedPodWithoutStatusIsPending() {
+    PodRef ref = new PodRef("default", "left-over", "uid-left-over");
+    RecordingProvider restarted =
+        RecordingProvider.withFacts().own(new dev.nodeless.spi.OwnedPod(ref, null, null));
+
+    try (PodLauncher adopting = PodLauncher.builder().provider(restarted).build()) {
+      assertThat(adopting.list()).containsExactly(ref);
+      assertThat(adopting.status(ref))
+          .hasValueSatisfying(status -> assertThat(status.getPhase()).isEqualTo("Pending"));
+    }
+  }
 }

@@ -81,7 +81,7 @@ public final class KubeletStatus {
     return this;
   }
 
-  /** The status reported before this one, whose condition transition times are kept. */
+  /** Sets the status reported before this one, whose condition transition times are kept. */
   public KubeletStatus previous(PodStatus previous) {
     this.previous = previous;
     return this;
@@ -112,7 +112,7 @@ public final class KubeletStatus {
     return this;
   }
 
-  /** A pod-level reason and message, such as {@code Evicted}; both may be {@code null}. */
+  /** Sets a pod-level reason and message, such as {@code Evicted}. Either may be {@code null}. */
   public KubeletStatus reason(String reason, String message) {
     this.reason = reason;
     this.message = message;
@@ -508,7 +508,7 @@ public final class KubeletStatus {
     return list == null ? List.of() : list;
   }
 
-  /** The QoS class that the API server assigns: Guaranteed, Burstable or BestEffort. */
+  /** Returns the QoS class that the API server assigns: Guaranteed, Burstable or BestEffort. */
   static String qosClass(PodSpec spec) {
     List<Container> all = new ArrayList<>(list(spec.getInitContainers()));
     all.addAll(list(spec.getContainers()));

@@ -24,6 +24,7 @@ public final class RecordingProvider implements PodProvider {
   private final List<ResolvedPod> validated = new CopyOnWriteArrayList<>();
   private final List<ResolvedPod> launched = new CopyOnWriteArrayList<>();
   private final List<Termination> terminated = new CopyOnWriteArrayList<>();
+  private final List<OwnedPod> owned = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   public RecordingProvider(DownwardFacts facts) {
@@ -79,7 +80,13 @@ public final class RecordingProvider implements PodProvider {
 
   @Override
   public CompletableFuture<List<OwnedPod>> list() {
-    return CompletableFuture.completedFuture(List.of());
+    return CompletableFuture.completedFuture(List.copyOf(owned));
+  }
+
+  /** Makes {@link #list()} report this pod as already owned, as after a launcher restart. */
+  public RecordingProvider own(OwnedPod pod) {
+    owned.add(pod);
+    return this;
   }
 
   @Override

@@ -162,7 +162,7 @@ final class Cgroups {
     Files.writeString(file, value, StandardCharsets.US_ASCII);
   }
 
-  /** The cgroup directories of one instance: the first holds the memory controller. */
+  /** The cgroup directories of one instance; the first one is in the memory hierarchy. */
   record InstanceCgroup(Version version, List<Path> dirs) {
     InstanceCgroup {
       dirs = List.copyOf(dirs);

@@ -532,7 +532,7 @@ final class LocalPodProvider implements PodProvider {
     }
   }
 
-  /** A pod that another process supervises, or a finished pod nobody supervises. */
+  /** A pod that another process supervises, or a finished pod that no process supervises. */
   private static final class ObservedPod {
     final PodRef ref;
     final PodDirectory dir;

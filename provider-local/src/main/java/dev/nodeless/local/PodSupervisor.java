@@ -941,7 +941,7 @@ final class PodSupervisor {
     return quantity == null ? null : Quantity.getAmountInBytes(quantity);
   }
 
-  /** The pod's {@code terminationGracePeriodSeconds}, 30 s when unset. */
+  /** Returns the pod's {@code terminationGracePeriodSeconds}, 30 s when unset. */
   Duration gracePeriod() {
     Long seconds = pod.getSpec().getTerminationGracePeriodSeconds();
     return Duration.ofSeconds(seconds == null ? 30 : seconds);
@@ -1055,8 +1055,14 @@ final class PodSupervisor {
         current = state;
         id = containerId;
       }
-      ContainerState last =
-          waitingBackOff ? state : lastState == null ? new ContainerState() : lastState;
+      ContainerState last;
+      if (waitingBackOff) {
+        last = state;
+      } else if (lastState != null) {
+        last = lastState;
+      } else {
+        last = new ContainerState();
+      }
       boolean initDone =
           init
               && !sidecar

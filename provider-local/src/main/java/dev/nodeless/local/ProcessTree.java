@@ -71,7 +71,7 @@ final class ProcessTree {
       targets.addAll(descendants(leaderPid));
     }
     // A PID is not reused while a process group with that ID exists, so the group is still ours
-    // when the leader lives, or when no process holds the PID at all.
+    // when the leader lives, or when no process has the PID at all.
     if ((leaderIsOurs || leader.isEmpty()) && LIBC != null) {
       if (LIBC.kill((int) -leaderPid, signal) == 0) {
         signalled++;
@@ -104,7 +104,7 @@ final class ProcessTree {
     return start.isPresent() && Math.abs(start.get().toEpochMilli() - expected.toEpochMilli()) < 20;
   }
 
-  /** The descendants of a process, read from the kernel's per-thread children lists. */
+  /** Returns the descendants of a process, read from the kernel's per-thread children lists. */
   static Set<Long> descendants(long pid) {
     Set<Long> found = new LinkedHashSet<>();
     ArrayDeque<Long> pending = new ArrayDeque<>();

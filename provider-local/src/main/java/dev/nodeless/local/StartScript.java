@@ -35,7 +35,8 @@ final class StartScript {
    * @param cgroupProcs the {@code cgroup.procs} files to join
    * @param mounts the mounts; empty when no namespace is used
    * @param workingDir the working directory inside the container
-   * @param runDir a directory of the instance that exists on the host and holds the tmpfs mounts
+   * @param runDir a directory of the instance that exists on the host and contains the tmpfs mount
+   *     points
    * @param startError the file that receives the start error message
    */
   static String build(
