@@ -1,5 +1,6 @@
 package dev.nodeless.provider.ec2;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodeless.PodRef;
@@ -38,9 +39,10 @@ import software.amazon.awssdk.services.ec2.model.RunInstancesRequest;
  * pod, with the cheapest instance type whose capacity covers the pod's requests, and prices it.
  * Registered as the {@code ec2} {@link PlacementPlanner}.
  *
- * <p>The translation is deterministic and does no network or file I/O, except that a price table
- * named by the {@value Ec2Settings#PRICE_TABLE} or {@value Ec2Settings#SPOT_PRICE_TABLE} option is
- * read once, on first use, and kept for the life of this translator. Instances are thread-safe.
+ * <p>The translation is deterministic and does no network or file I/O. The constructor reads the
+ * bundled price and spec tables from the jar (once per JVM); a price table named by the {@value
+ * Ec2Settings#PRICE_TABLE} or {@value Ec2Settings#SPOT_PRICE_TABLE} option is read once, on first
+ * use, and kept for the life of this translator. Instances are thread-safe.
  *
  * <p>The request carries no user data: the EC2 provider adds the boot-time bootstrap of the agent
  * when it launches. No environment value, secret or otherwise, is put into the request; the pod's
@@ -91,6 +93,12 @@ public final class Ec2Translator implements PlacementPlanner {
   private final Map<Path, InstanceCatalog> priceTables = new ConcurrentHashMap<>();
   private final Map<Path, Map<String, Map<String, BigDecimal>>> spotTables =
       new ConcurrentHashMap<>();
+
+  /** Creates a translator and reads the bundled tables, so that no plan call reads a file. */
+  public Ec2Translator() {
+    InstanceCatalog.current();
+    InstanceCatalog.stale();
+  }
 
   @Override
   public String provider() {
@@ -402,7 +410,7 @@ public final class Ec2Translator implements PlacementPlanner {
         tags.put(entry.getKey(), String.valueOf(entry.getValue()));
       }
       return tags;
-    } catch (Exception e) {
+    } catch (JsonProcessingException | IllegalArgumentException e) {
       problems.add(
           new ValidationProblem(
               "metadata.annotations[\"" + AWS_VK_TAGS_ANNOTATION + "\"]",

@@ -117,6 +117,8 @@ final class LaunchRequests {
    * the first 55 hex digits of the UID's SHA-256.
    */
   static String clientToken(String uid) {
+    // TODO: add the launch attempt once the EC2 provider retries with another type, because EC2
+    // rejects a reused token whose parameters differ (IdempotentParameterMismatch).
     if (TOKEN_SAFE.matcher(uid).matches()
         && TOKEN_PREFIX.length() + uid.length() <= MAX_CLIENT_TOKEN_LENGTH) {
       return TOKEN_PREFIX + uid;

@@ -40,7 +40,7 @@ public class Ec2TranslationBenchmark {
   @Param({
     "pods/multi-container/resources.yaml",
     "aws-virtual-kubelet/examples/pods/sample-pod.yaml",
-    "application/mysql/mysql-statefulset.yaml"
+    "application/deployment-sidecar.yaml"
   })
   public String fixture;
 
@@ -63,7 +63,7 @@ public class Ec2TranslationBenchmark {
   public void setUp() throws IOException {
     yaml = Files.readString(Fixtures.path(fixture));
     serialization = new KubernetesSerialization();
-    pod = TestPods.resolved(Fixtures.pod(fixture));
+    pod = TestPods.resolved(Fixtures.pod(fixture), FixtureObjects.all());
     if (!(translator.plan(pod, settings) instanceof PlacementQuote.Offer)) {
       throw new IllegalStateException(fixture + " does not translate");
     }

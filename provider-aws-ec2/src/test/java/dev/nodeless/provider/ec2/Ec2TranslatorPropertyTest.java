@@ -180,9 +180,7 @@ class Ec2TranslatorPropertyTest {
   void invalidPodIsRejectedWithItsFieldPath(
       @ForAll("pods") PodCase plan, @ForAll("defects") InvalidPods.Defect defect) {
     Pod pod = InvalidPods.apply(defect, plan.pod());
-    PlacementQuote quote =
-        translator.plan(
-            TestPods.resolved(pod, plan.secrets(), plan.configMaps()), PROFILES.get("default"));
+    PlacementQuote quote = translator.plan(TestPods.unvalidated(pod), PROFILES.get("default"));
     assertThat(quote).isInstanceOf(PlacementQuote.Rejected.class);
     List<String> paths =
         ((PlacementQuote.Rejected) quote)
@@ -201,7 +199,7 @@ class Ec2TranslatorPropertyTest {
   }
 
   private static ResolvedPod resolved(PodCase plan) {
-    return TestPods.resolved(plan.pod(), plan.secrets(), plan.configMaps());
+    return TestPods.resolved(plan.pod(), plan.bundle().objects());
   }
 
   /** Works out by brute force which types may run the pod and what the cheapest one costs. */

@@ -643,7 +643,9 @@ class Ec2TranslatorTest {
             .withLabels(labels)
             .endMetadata()
             .build();
-    PlacementQuote.Offer offer = offer(pod, settings(Map.of()));
+    // The API server rejects the last two keys; a direct caller may still pass them.
+    PlacementQuote.Offer offer =
+        (PlacementQuote.Offer) translator.plan(TestPods.unvalidated(pod), settings(Map.of()));
     List<Tag> tags = request(offer).tagSpecifications().get(0).tags();
     assertThat(tags).hasSize(50);
     assertThat(tags).contains(tag("label-00", "v0"), tag("label-44", "v44"));
@@ -692,6 +694,29 @@ class Ec2TranslatorTest {
     assertThat(offer.toString()).doesNotContain(canary);
     assertThat(offer.requests().get(0).redactedJson()).doesNotContain(canary);
     assertThat(request(offer).toString()).doesNotContain(canary);
+  }
+
+  @Test
+  void concurrentPlansGiveEqualOffers() throws Exception {
+    Pod pod = pod("1", "2Gi", null);
+    PlacementQuote.Offer expected = offer(pod, settings(Map.of()));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<PlacementQuote>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        futures.add(pool.submit(() -> translator.plan(TestPods.resolved(pod), settings(Map.of()))));
+      }
+      for (java.util.concurrent.Future<PlacementQuote> future : futures) {
+        PlacementQuote.Offer offer =
+            (PlacementQuote.Offer) future.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(offer.requests().get(0).request())
+            .isEqualTo(expected.requests().get(0).request());
+        assertThat(offer.hourlyUsd()).isEqualTo(expected.hourlyUsd());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   // ---- helpers -------------------------------------------------------------------------------

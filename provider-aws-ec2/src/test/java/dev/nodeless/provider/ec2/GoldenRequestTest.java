@@ -29,8 +29,7 @@ class GoldenRequestTest {
     PlacementQuote quote =
         new Ec2Translator()
             .plan(
-                TestPods.resolved(
-                    Fixtures.pod(fixture), Ec2FixturesTest.SECRETS, Ec2FixturesTest.CONFIG_MAPS),
+                TestPods.resolved(Fixtures.pod(fixture), FixtureObjects.all()),
                 Ec2FixturesTest.SETTINGS);
     assertThat(quote).isInstanceOf(PlacementQuote.Offer.class);
     String json = ((PlacementQuote.Offer) quote).requests().get(0).redactedJson() + "\n";
@@ -41,6 +40,6 @@ class GoldenRequestTest {
       Files.writeString(file, json, StandardCharsets.UTF_8);
     }
     assertThat(json).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
-    assertThat(json).doesNotContain(Ec2FixturesTest.SECRET_CANARY);
+    assertThat(json).doesNotContain(FixtureObjects.CANARY);
   }
 }

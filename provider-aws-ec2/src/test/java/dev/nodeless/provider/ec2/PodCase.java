@@ -1,15 +1,10 @@
 package dev.nodeless.provider.ec2;
 
 import dev.nodeless.testing.PodBundle;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A generated pod for the translator properties: a valid pod from core's {@code PodArbitraries}
@@ -41,36 +36,6 @@ record PodCase(
       return false;
     }
     return affinityArch.map(arches -> arches.contains(arch) != affinityNotIn).orElse(true);
-  }
-
-  /** Secret name to key to decoded value, as the launcher's resolver would read them. */
-  Map<String, Map<String, String>> secrets() {
-    Map<String, Map<String, String>> secrets = new TreeMap<>();
-    for (Secret secret : bundle.secrets()) {
-      Map<String, String> values = new TreeMap<>();
-      if (secret.getData() != null) {
-        secret
-            .getData()
-            .forEach(
-                (key, value) ->
-                    values.put(
-                        key,
-                        new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
-      }
-      if (secret.getStringData() != null) {
-        values.putAll(secret.getStringData());
-      }
-      secrets.put(secret.getMetadata().getName(), values);
-    }
-    return secrets;
-  }
-
-  Map<String, Map<String, String>> configMaps() {
-    Map<String, Map<String, String>> maps = new TreeMap<>();
-    for (ConfigMap map : bundle.configMaps()) {
-      maps.put(map.getMetadata().getName(), map.getData() == null ? Map.of() : map.getData());
-    }
-    return maps;
   }
 
   @Override

@@ -14,6 +14,7 @@ package dev.nodeless.provider.ec2.internal;
  */
 public record AgentOverhead(long cpuReserveMillis, long memoryReserveMib) implements OverheadModel {
   public static final String NAME = "agent";
+  // TODO: measure the reserve on a real Amazon Linux 2023 boot with the agent and adjust.
   public static final long DEFAULT_CPU_RESERVE_MILLIS = 100;
   public static final long DEFAULT_MEMORY_RESERVE_MIB = 256;
 

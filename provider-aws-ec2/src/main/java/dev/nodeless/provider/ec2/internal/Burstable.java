@@ -21,6 +21,7 @@ import java.util.Set;
  * with the {@code ec2.burstCreditPrice} setting if it differs.
  */
 public final class Burstable {
+  // TODO: confirm the t4g rate on the EC2 on-demand pricing page; it may be 0.04.
   public static final BigDecimal DEFAULT_CREDIT_USD_PER_VCPU_HOUR = new BigDecimal("0.05");
   private static final BigDecimal MINUTES_PER_HOUR = BigDecimal.valueOf(60);
 
