@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.Secret;
 
 /**
- * Where each environment variable and the command line of one container go.
+ * The placement of each environment variable and of the command line of one container.
  *
  * <ul>
  *   <li>A value from a Secret goes into {@code secrets} with an SSM parameter name; the provider
@@ -135,7 +135,7 @@ record ContainerEnvironment(
   }
 
   /**
-   * The key of a Secret value: the key of a {@code secretKeyRef}, or for {@code envFrom} the
+   * Finds the key of a Secret value: the key of a {@code secretKeyRef}, or for {@code envFrom} the
    * variable name without the entry's prefix.
    */
   private static String secretKey(ResolvedContainer container, EnvValue value) {
@@ -159,9 +159,9 @@ record ContainerEnvironment(
   }
 
   /**
-   * A digest of what an expanded secret literal is made of: the container, the variable, its
-   * template and what every variable it expands contributes. It holds no secret content, and the
-   * same pod spec with the same ConfigMap values always yields the same digest.
+   * Digests what an expanded secret literal is made of: the container, the variable, its template
+   * and what every variable it expands contributes. It contains no secret content, and the same pod
+   * spec with the same ConfigMap values always yields the same digest.
    */
   private static String expandedDigest(ResolvedContainer container, EnvValue value) {
     List<String> parts = new ArrayList<>();
@@ -180,8 +180,8 @@ record ContainerEnvironment(
   }
 
   /**
-   * What a referenced variable contributes to an expanded secret, without secret content: the
-   * Secret key it reads, the template of a nested expansion, or the plain value.
+   * Describes what a referenced variable contributes to an expanded secret, without secret content:
+   * the Secret key it reads, the template of a nested expansion, or the plain value.
    */
   private static String describe(EnvValue referenced, ResolvedContainer container) {
     if (referenced.source() == EnvValue.Source.SECRET && referenced.objectName() != null) {

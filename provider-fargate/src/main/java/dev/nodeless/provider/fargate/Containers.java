@@ -104,7 +104,7 @@ final class Containers {
     return definition;
   }
 
-  /** The awslogs configuration when {@code fargate.logGroup} is set, else {@code null}. */
+  /** Builds the awslogs configuration when {@code fargate.logGroup} is set, else {@code null}. */
   static LogConfiguration logConfiguration(Context context) {
     return context
         .settings
@@ -198,8 +198,9 @@ final class Containers {
 
   /**
    * Restarts as the kubelet would: sidecars and {@code Always} pods on any exit, {@code OnFailure}
-   * pods on a non-zero exit. ECS restarts a container at most once per 60 seconds and not when it
-   * exits within 60 seconds of starting, so fast crash loops stop the task instead.
+   * pods on a non-zero exit. By the ECS ContainerRestartPolicy documentation, a container restarts
+   * at most once per restartAttemptPeriod (60 s here, the minimum) and not when it exits sooner
+   * after starting, so a fast crash loop of an essential container stops the task.
    */
   private static ContainerRestartPolicy restartPolicy(
       ResolvedContainer container, Context context) {

@@ -6,8 +6,10 @@ import dev.nodeless.plan.UnitPriceTable.UnitPrice;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -34,6 +36,7 @@ final class FargatePricing {
   private final BigDecimal licenceVcpuHour;
   private final PriceSource source;
   private final List<String> notes;
+  private final Map<TaskSize, BigDecimal> taskPrices = new HashMap<>();
 
   private FargatePricing(
       BigDecimal vcpuHour,
@@ -48,6 +51,10 @@ final class FargatePricing {
     this.licenceVcpuHour = licenceVcpuHour;
     this.source = source;
     this.notes = List.copyOf(notes);
+    // Sizing compares the prices of every valid size, so they are computed once here.
+    for (TaskSizes.Row row : TaskSizes.rows()) {
+      taskPrices.put(row.size(), computeHourly(row.size()));
+    }
   }
 
   /**
@@ -142,14 +149,27 @@ final class FargatePricing {
             notes));
   }
 
-  /** The hourly price of a task of this size with this much ephemeral storage. */
+  /** Returns the hourly price of a task of this size with this much ephemeral storage. */
   BigDecimal hourly(TaskSize size, int ephemeralStorageGib) {
+    BigDecimal total = taskPrices.get(size);
+    if (total == null) {
+      total = computeHourly(size);
+    }
+    int billedStorage = Math.max(0, ephemeralStorageGib - INCLUDED_STORAGE_GIB);
+    if (billedStorage == 0) {
+      return total;
+    }
+    return total
+        .add(storageGbHour.multiply(BigDecimal.valueOf(billedStorage)))
+        .stripTrailingZeros();
+  }
+
+  private BigDecimal computeHourly(TaskSize size) {
     BigDecimal vcpu = BigDecimal.valueOf(size.cpuUnits()).divide(UNITS_PER_VCPU);
     BigDecimal gb = BigDecimal.valueOf(size.memoryMiB()).divide(MIB_PER_GB);
-    BigDecimal total = vcpu.multiply(vcpuHour.add(licenceVcpuHour)).add(gb.multiply(gbHour));
-    int billedStorage = Math.max(0, ephemeralStorageGib - INCLUDED_STORAGE_GIB);
-    total = total.add(storageGbHour.multiply(BigDecimal.valueOf(billedStorage)));
-    return total.stripTrailingZeros();
+    return vcpu.multiply(vcpuHour.add(licenceVcpuHour))
+        .add(gb.multiply(gbHour))
+        .stripTrailingZeros();
   }
 
   PriceSource source() {

@@ -74,7 +74,7 @@ public final class FargateSettings {
           "WINDOWS_SERVER_2022_CORE",
           "WINDOWS_SERVER_2022_FULL");
 
-  /** How the task size is derived from the pod. */
+  /** The rule that derives the task size from the pod. */
   public enum Sizing {
     /**
      * As EKS on Fargate sizes pods: effective requests plus 256 MiB of memory for the Fargate
@@ -102,6 +102,7 @@ public final class FargateSettings {
   private final String fileWriterImage;
   private final String windowsFamily;
   private final String registryCredentialsArn;
+  private final Account account;
 
   private FargateSettings(PlanSettings settings, List<ValidationProblem> problems) {
     Map<String, String> options = settings.options();
@@ -122,6 +123,7 @@ public final class FargateSettings {
     this.fileWriterImage = text(options, FILE_WRITER_IMAGE, DEFAULT_FILE_WRITER_IMAGE);
     this.windowsFamily = windowsFamily(options, problems);
     this.registryCredentialsArn = options.get(REGISTRY_CREDENTIALS_ARN);
+    this.account = accountOf(executionRoleArn);
     checkNetwork(problems);
     checkUnknownKeys(options, problems);
   }
@@ -153,14 +155,14 @@ public final class FargateSettings {
     return region;
   }
 
-  /** The ECS cluster name or ARN that RunTask targets; {@code default} unless set. */
+  /** Returns the ECS cluster name or ARN that RunTask targets, {@code default} unless set. */
   public String cluster() {
     return cluster;
   }
 
   /**
-   * The Nodeless owner id written into tags, task definition family names and SSM parameter names,
-   * so that resources of one Nodeless installation can be found and cleaned up.
+   * Returns the Nodeless owner id written into tags, task definition family names and SSM parameter
+   * names, so that resources of one Nodeless installation can be found and cleaned up.
    */
   public String clusterId() {
     return clusterId;
@@ -226,15 +228,17 @@ public final class FargateSettings {
   /** An AWS partition (such as {@code aws}) and 12-digit account ID. */
   record Account(String partition, String id) {}
 
-  /** The partition and account of the execution role, used to build SSM parameter ARNs. */
+  /** Finds the partition and account of the execution role, used to build SSM parameter ARNs. */
   Optional<Account> account() {
-    if (executionRoleArn == null) {
-      return Optional.empty();
+    return Optional.ofNullable(account);
+  }
+
+  private static Account accountOf(String roleArn) {
+    if (roleArn == null) {
+      return null;
     }
-    Matcher matcher = ROLE_ARN.matcher(executionRoleArn);
-    return matcher.matches()
-        ? Optional.of(new Account(matcher.group(1), matcher.group(2)))
-        : Optional.empty();
+    Matcher matcher = ROLE_ARN.matcher(roleArn);
+    return matcher.matches() ? new Account(matcher.group(1), matcher.group(2)) : null;
   }
 
   private static String text(Map<String, String> options, String key, String fallback) {

@@ -31,7 +31,9 @@ public final class FargateTranslation {
 
   FargateTranslation(
       RegisterTaskDefinitionRequest registerTaskDefinition,
+      String registerTaskDefinitionJson,
       RunTaskRequest runTask,
+      String runTaskJson,
       TaskSize size,
       int ephemeralStorageGib,
       List<SecretParameter> secretParameters,
@@ -40,8 +42,8 @@ public final class FargateTranslation {
       List<String> notes) {
     this.registerTaskDefinition = Objects.requireNonNull(registerTaskDefinition);
     this.runTask = Objects.requireNonNull(runTask);
-    this.registerTaskDefinitionJson = RequestJson.pretty(registerTaskDefinition);
-    this.runTaskJson = RequestJson.pretty(runTask);
+    this.registerTaskDefinitionJson = Objects.requireNonNull(registerTaskDefinitionJson);
+    this.runTaskJson = Objects.requireNonNull(runTaskJson);
     this.size = Objects.requireNonNull(size);
     this.ephemeralStorageGib = ephemeralStorageGib;
     this.secretParameters = List.copyOf(secretParameters);

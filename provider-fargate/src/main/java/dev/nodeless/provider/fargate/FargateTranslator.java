@@ -34,17 +34,26 @@ public final class FargateTranslator implements PlacementPlanner {
 
   private static final Logger LOG = LoggerFactory.getLogger(FargateTranslator.class);
 
-  private final UnitPriceTable defaultPrices;
-  private final Map<Path, UnitPriceTable> loadedPrices = new ConcurrentHashMap<>();
+  /** Cleared when exceeded, so that callers with ever-new settings cannot grow it forever. */
+  private static final int MAX_CACHED_SETTINGS = 64;
 
-  /** A translator that prices with the table bundled in nodeless-core. */
+  /** Settings checked once and reused: the options and the problems found in them. */
+  private record ParsedSettings(FargateSettings settings, List<ValidationProblem> problems) {}
+
+  private final Map<PlanSettings, ParsedSettings> parsedSettings = new ConcurrentHashMap<>();
+  private final PriceCache defaultPrices;
+  private final Map<Path, PriceCache> loadedPrices = new ConcurrentHashMap<>();
+
+  /** Creates a translator that prices with the table bundled in nodeless-core. */
   public FargateTranslator() {
     this(UnitPriceTable.bundled());
   }
 
-  /** A translator that prices with {@code prices} unless {@code fargate.priceTable} is set. */
+  /**
+   * Creates a translator that prices with {@code prices} unless {@code fargate.priceTable} is set.
+   */
   public FargateTranslator(UnitPriceTable prices) {
-    this.defaultPrices = Objects.requireNonNull(prices, "prices");
+    this.defaultPrices = new PriceCache(Objects.requireNonNull(prices, "prices"));
   }
 
   @Override
@@ -105,9 +114,20 @@ public final class FargateTranslator implements PlacementPlanner {
   }
 
   private TaskTranslator.Outcome run(ResolvedPod pod, PlanSettings planSettings) {
-    List<ValidationProblem> settingProblems = new ArrayList<>();
-    FargateSettings settings = FargateSettings.parse(planSettings, settingProblems);
-    UnitPriceTable prices = prices(settings, settingProblems);
+    if (parsedSettings.size() > MAX_CACHED_SETTINGS) {
+      parsedSettings.clear();
+    }
+    ParsedSettings parsed =
+        parsedSettings.computeIfAbsent(
+            planSettings,
+            key -> {
+              List<ValidationProblem> problems = new ArrayList<>();
+              FargateSettings checked = FargateSettings.parse(key, problems);
+              return new ParsedSettings(checked, List.copyOf(problems));
+            });
+    FargateSettings settings = parsed.settings();
+    List<ValidationProblem> settingProblems = new ArrayList<>(parsed.problems());
+    PriceCache prices = prices(settings, settingProblems);
     TaskTranslator.Outcome outcome;
     try {
       outcome = TaskTranslator.translate(pod, settings, prices, settingProblems);
@@ -131,13 +151,13 @@ public final class FargateTranslator implements PlacementPlanner {
     return outcome;
   }
 
-  private UnitPriceTable prices(FargateSettings settings, List<ValidationProblem> problems) {
+  private PriceCache prices(FargateSettings settings, List<ValidationProblem> problems) {
     if (settings.priceTable().isEmpty()) {
       return defaultPrices;
     }
     Path path = settings.priceTable().get();
     try {
-      return loadedPrices.computeIfAbsent(path, UnitPriceTable::load);
+      return loadedPrices.computeIfAbsent(path, file -> new PriceCache(UnitPriceTable.load(file)));
     } catch (RuntimeException e) {
       LOG.debug("cannot read the Fargate price table {}", path, e);
       problems.add(

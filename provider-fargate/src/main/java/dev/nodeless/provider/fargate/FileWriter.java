@@ -166,7 +166,7 @@ final class FileWriter {
         Secret.builder().name(variable).valueFrom(context.names.valueFrom(parameter)).build());
   }
 
-  /** The paths whose content is a downward API field, which differs per pod. */
+  /** Collects the paths whose content is a downward API field, which differs per pod. */
   private static Set<String> perPodPaths(Volume volume) {
     Set<String> paths = new HashSet<>();
     if (volume.getDownwardAPI() != null) {
@@ -194,8 +194,9 @@ final class FileWriter {
   }
 
   /**
-   * What a volume reads, by object names and item mappings only: the input of the digest that names
-   * a secret file's SSM parameter, so that the same spec yields the same name.
+   * Describes what a volume reads, by object names and item mappings only. The description is the
+   * input of the digest that names a secret file's SSM parameter, so the same spec yields the same
+   * name.
    */
   static String describeSource(Volume volume) {
     StringBuilder text = new StringBuilder();

@@ -10,8 +10,8 @@ final class Hashes {
   private Hashes() {}
 
   /**
-   * The first {@code length} hex digits of the SHA-256 of the parts. Each part is length-prefixed,
-   * so {@code ("ab", "c")} and {@code ("a", "bc")} differ.
+   * Returns the first {@code length} hex digits of the SHA-256 of the parts. Each part is
+   * length-prefixed, so {@code ("ab", "c")} and {@code ("a", "bc")} differ.
    */
   static String sha256(int length, String... parts) {
     MessageDigest digest = newDigest();

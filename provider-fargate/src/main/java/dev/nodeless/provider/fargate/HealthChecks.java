@@ -12,15 +12,15 @@ import software.amazon.awssdk.services.ecs.model.HealthCheck;
 /**
  * Kubernetes probes as the one ECS health check a container may have. ECS runs a command inside the
  * container, so only {@code exec} probes translate; httpGet, tcpSocket and grpc probes are left out
- * with a note. One probe is chosen: readiness first for app containers, because ECS health feeds
- * the container's readiness; startup first for native sidecars, because the containers after a
+ * with a note. One probe is chosen. App containers use readiness first, because ECS health feeds
+ * the container's readiness. Native sidecars use startup first, because the containers after a
  * sidecar wait for it to become healthy. Values outside ECS's ranges are clamped into them, with a
  * note: ECS health checks never stop a standalone task, so a clamp changes reporting, not lifetime.
  */
 final class HealthChecks {
   private HealthChecks() {}
 
-  /** The health check for a container, or {@code null} when it has no exec probe. */
+  /** Builds the health check for a container, or returns {@code null} when it has no exec probe. */
   static HealthCheck of(ResolvedContainer container, Context context) {
     Container spec = container.container();
     Map<String, Probe> probes = new LinkedHashMap<>();

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The operating system and CPU architecture a pod asks for through {@code nodeSelector} and
+ * The operating system and CPU architecture that a pod requests through {@code nodeSelector} and
  * required node affinity on {@code kubernetes.io/os} and {@code kubernetes.io/arch} (and their
  * {@code beta.} forms). Linux and x86_64 are chosen when the pod allows them, because most images
  * are built for them.
@@ -79,7 +79,9 @@ record Platform(String os, String arch) {
     return new Platform(chosenOs, chosenArch);
   }
 
-  /** The known values of a label that both the node selector and required affinity allow. */
+  /**
+   * Computes the known values of a label that both the node selector and required affinity allow.
+   */
   private static Set<String> allowed(PodSpec spec, List<String> keys, Set<String> known) {
     Set<String> result = new LinkedHashSet<>(known);
     Map<String, String> selector = spec.getNodeSelector();

@@ -28,7 +28,7 @@ final class PodChecks {
   /** ECS stops a container at most 120 seconds after SIGTERM on Fargate. */
   static final int MAX_STOP_TIMEOUT_SECONDS = 120;
 
-  /** The longest image reference ECS accepts. */
+  /** The maximum length of an image reference that ECS accepts. */
   static final int MAX_IMAGE_LENGTH = 255;
 
   private static final Set<String> SCHEDULABLE = Set.of("cpu", "memory", "ephemeral-storage");
@@ -41,6 +41,7 @@ final class PodChecks {
     checkPodSecurity(spec.getSecurityContext(), context);
     checkDns(spec, context);
     checkOwner(context);
+
     if (spec.getTerminationGracePeriodSeconds() != null
         && spec.getTerminationGracePeriodSeconds() > MAX_STOP_TIMEOUT_SECONDS) {
       context.problem(
@@ -58,6 +59,7 @@ final class PodChecks {
           NOT_SUPPORTED + "dynamic resource claims are not available",
           "remove spec.resourceClaims");
     }
+
     if (context.settings.spot() && context.platform.windows()) {
       context.problem(
           FargateSettings.SPOT,
@@ -72,6 +74,7 @@ final class PodChecks {
           "Fargate Spot runs only x86_64 tasks",
           "set " + FargateSettings.SPOT + "=false, or select kubernetes.io/arch=amd64");
     }
+
     List<ResolvedContainer> all = new ArrayList<>(context.pod.initContainers());
     all.addAll(context.pod.containers());
     for (ResolvedContainer container : all) {
@@ -177,6 +180,7 @@ final class PodChecks {
     if (security == null) {
       return;
     }
+
     String securityPath = path + ".securityContext";
     if (Boolean.TRUE.equals(security.getPrivileged())) {
       context.problem(
@@ -200,6 +204,7 @@ final class PodChecks {
         }
       }
     }
+
     checkSeccomp(securityPath + ".seccompProfile", security.getSeccompProfile(), context);
     checkAppArmor(securityPath + ".appArmorProfile", security.getAppArmorProfile(), context);
     if (security.getSeLinuxOptions() != null) {
@@ -306,8 +311,8 @@ final class PodChecks {
   }
 
   /**
-   * The path of a map entry as core writes it: {@code base.key} for keys of ASCII letters, digits
-   * and {@code -}, {@code base[key]} otherwise, such as {@code limits[nvidia.com/gpu]}.
+   * Formats the path of a map entry as core writes it: {@code base.key} for keys of ASCII letters,
+   * digits and {@code -}, {@code base[key]} otherwise, such as {@code limits[nvidia.com/gpu]}.
    */
   static String entryPath(String base, String key) {
     boolean simple =
@@ -322,7 +327,7 @@ final class PodChecks {
     return simple ? base + "." + key : base + "[" + key + "]";
   }
 
-  /** A capability without the {@code CAP_} prefix, upper case, as ECS names it. */
+  /** Normalizes a capability name as ECS writes it: upper case, without the {@code CAP_} prefix. */
   static String capabilityName(String capability) {
     String upper = capability.toUpperCase(Locale.ROOT);
     return upper.startsWith("CAP_") ? upper.substring(4) : upper;

@@ -28,7 +28,7 @@ final class RequestJson {
 
   private RequestJson() {}
 
-  /** The request as a JSON tree. */
+  /** Renders the request as a JSON tree. */
   static ObjectNode tree(SdkPojo pojo) {
     ObjectNode node = NODES.objectNode();
     for (SdkField<?> field : pojo.sdkFields()) {
@@ -44,14 +44,22 @@ final class RequestJson {
     return node;
   }
 
-  /** The request as compact JSON, as the SDK would send it. */
+  /** Renders the request as compact JSON, as the SDK would send it. */
   static String compact(SdkPojo pojo) {
-    return COMPACT.writeValueAsString(tree(pojo));
+    return compact(tree(pojo));
   }
 
-  /** The request as indented JSON, for people and golden files. */
+  /** Renders the request as indented JSON, for people and golden files. */
   static String pretty(SdkPojo pojo) {
-    return PRETTY.writeValueAsString(tree(pojo));
+    return pretty(tree(pojo));
+  }
+
+  static String compact(JsonNode tree) {
+    return COMPACT.writeValueAsString(tree);
+  }
+
+  static String pretty(JsonNode tree) {
+    return PRETTY.writeValueAsString(tree);
   }
 
   private static JsonNode value(Object value) {

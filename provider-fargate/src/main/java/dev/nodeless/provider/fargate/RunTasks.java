@@ -130,12 +130,15 @@ final class RunTasks {
     return request.build();
   }
 
-  /** The pod UID when it is a valid token, else a digest of it: RunTask retries stay idempotent. */
+  /**
+   * Returns the pod UID when it is a valid token, else a digest of it, so RunTask retries stay
+   * idempotent.
+   */
   static String clientToken(String uid) {
     return CLIENT_TOKEN.matcher(uid).matches() ? uid : Hashes.sha256(MAX_CLIENT_TOKEN, uid);
   }
 
-  /** The pod UID when ECS accepts it as {@code startedBy}, else a digest of it. */
+  /** Returns the pod UID when ECS accepts it as {@code startedBy}, else a digest of it. */
   static String startedBy(String uid) {
     return STARTED_BY.matcher(uid).matches() ? uid : Hashes.sha256(MAX_STARTED_BY, uid);
   }

@@ -36,23 +36,24 @@ final class SecretNames {
             .orElse(null);
   }
 
-  /** The parameter for one key of a Kubernetes Secret, shared by every pod that reads it. */
+  /** Names the parameter for one key of a Kubernetes Secret, shared by every pod that reads it. */
   String secretKey(String namespace, String secretName, String key) {
     return bounded(
         root + "/" + component(namespace) + "/" + component(secretName) + "/" + component(key));
   }
 
   /**
-   * The parameter for an environment value that expands a secret inside a literal, such as {@code
-   * postgres://app:$(PASSWORD)@db}, keyed by a digest of the template and the secrets it reads.
+   * Names the parameter for an environment value that expands a secret inside a literal, such as
+   * {@code postgres://app:$(PASSWORD)@db}, keyed by a digest of the template and the secrets it
+   * reads.
    */
   String expanded(String namespace, String digest) {
     return bounded(root + "/" + component(namespace) + "/expanded/" + digest);
   }
 
   /**
-   * The parameter for a secret environment value that also differs per pod, which no other pod may
-   * share.
+   * Names the parameter for a secret environment value that also differs per pod, which no other
+   * pod may share.
    */
   String perPod(String namespace, String podUid, String container, String variable) {
     return bounded(
@@ -68,14 +69,15 @@ final class SecretNames {
   }
 
   /**
-   * The parameter for one file of a secret or projected volume, keyed by a digest of its source.
+   * Names the parameter for one file of a secret or projected volume, by a digest of its source.
    */
   String file(String namespace, String digest) {
     return bounded(root + "/" + component(namespace) + "/files/" + digest);
   }
 
   /**
-   * What ECS {@code secrets[].valueFrom} gets: the ARN when the account is known, else the name.
+   * Returns what {@code secrets[].valueFrom} gets: the ARN when the account is known, else the
+   * name.
    */
   String valueFrom(String name) {
     return arnPrefix == null ? name : arnPrefix + name;

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * An SSM Parameter Store parameter (type {@code SecureString}) that the Fargate provider must write
  * before RunTask, because the task definition reads a secret from it. It names where the value is
- * in the {@link ResolvedPod} and never holds the value itself, so it is safe to log.
+ * in the {@link ResolvedPod} and never contains the value itself, so it is safe to log.
  *
  * @param name the parameter name, such as {@code /nodeless/prod/shop/db-creds/password}
  * @param valueFrom what the task definition's {@code secrets[].valueFrom} contains: the parameter
@@ -36,7 +36,7 @@ public record SecretParameter(
     String volumeName,
     String path) {
 
-  /** How a parameter stores its value. */
+  /** The storage format of a parameter's value. */
   public enum Encoding {
     /** The value as UTF-8 text, injected unchanged as an environment variable. */
     TEXT,
@@ -62,7 +62,7 @@ public record SecretParameter(
   }
 
   /**
-   * Reads the value to store from the pod, encoded as {@link #encoding()} says.
+   * Reads the value to store from the pod, encoded as {@link #encoding()} specifies.
    *
    * @throws IllegalArgumentException when the pod has no such variable or file
    */

@@ -30,7 +30,7 @@ final class Sizing {
   private static final BigDecimal GIB = BigDecimal.valueOf(1L << 30);
 
   /**
-   * What the pod needs from the task.
+   * The resources that the pod needs from the task.
    *
    * @param cpuUnits CPU in ECS units
    * @param memoryMiB memory in MiB, overhead included
@@ -48,12 +48,14 @@ final class Sizing {
         .orElse(0);
   }
 
-  /** The container's memory request (or its limit when only that is set) in MiB, rounded up. */
+  /**
+   * Returns the container's memory request (or its limit when only that is set) in MiB, rounded up.
+   */
   static Optional<Integer> memoryRequestMiB(ResolvedContainer container) {
     return amount(container, "memory").map(Sizing::toMiB);
   }
 
-  /** The container's memory limit in MiB, rounded up. */
+  /** Returns the container's memory limit in MiB, rounded up. */
   static Optional<Integer> memoryLimitMiB(ResolvedContainer container) {
     Map<String, Quantity> limits =
         container.container().getResources() == null
@@ -116,12 +118,24 @@ final class Sizing {
    * then less memory.
    */
   static Optional<TaskSize> choose(Need need, List<TaskSize> allowed, FargatePricing pricing) {
-    return allowed.stream()
-        .filter(size -> size.cpuUnits() >= need.cpuUnits() && size.memoryMiB() >= need.memoryMiB())
-        .min(
-            Comparator.comparing((TaskSize size) -> pricing.hourly(size, 0))
-                .thenComparingInt(TaskSize::cpuUnits)
-                .thenComparingInt(TaskSize::memoryMiB));
+    TaskSize best = null;
+    BigDecimal bestPrice = null;
+    for (TaskSize size : allowed) {
+      if (size.cpuUnits() < need.cpuUnits() || size.memoryMiB() < need.memoryMiB()) {
+        continue;
+      }
+      BigDecimal price = pricing.hourly(size, 0);
+      if (best == null
+          || price.compareTo(bestPrice) < 0
+          || (price.compareTo(bestPrice) == 0
+              && (size.cpuUnits() < best.cpuUnits()
+                  || (size.cpuUnits() == best.cpuUnits()
+                      && size.memoryMiB() < best.memoryMiB())))) {
+        best = size;
+        bestPrice = price;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   /** Notes that explain how the chosen size relates to the requests. */
@@ -165,7 +179,7 @@ final class Sizing {
     return notes;
   }
 
-  /** The problem for a pod that no valid size covers, pointing at the largest request. */
+  /** Builds the problem for a pod that no valid size covers, pointing at the largest request. */
   static ValidationProblem tooLarge(ResolvedPod pod, Need need, List<TaskSize> allowed) {
     int maxUnits = allowed.stream().mapToInt(TaskSize::cpuUnits).max().orElse(0);
     boolean cpu = need.cpuUnits() > maxUnits;

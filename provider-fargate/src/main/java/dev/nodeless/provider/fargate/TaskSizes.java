@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The valid Fargate task sizes, read once from the bundled {@code task-sizes.csv}. Keeping them as
@@ -27,6 +29,7 @@ final class TaskSizes {
   record Row(TaskSize size, Set<String> operatingSystems, PlatformVersion minLinuxPlatform) {}
 
   private static final List<Row> ROWS = load();
+  private static final Map<String, List<TaskSize>> ALLOWED = new ConcurrentHashMap<>();
 
   private TaskSizes() {}
 
@@ -37,6 +40,12 @@ final class TaskSizes {
 
   /** The sizes that a task with this operating system and platform version may use. */
   static List<TaskSize> allowed(String operatingSystem, PlatformVersion platform) {
+    // Keys are few (two systems, a handful of versions), so the map stays small.
+    return ALLOWED.computeIfAbsent(
+        operatingSystem + " " + platform.text(), key -> filter(operatingSystem, platform));
+  }
+
+  private static List<TaskSize> filter(String operatingSystem, PlatformVersion platform) {
     List<TaskSize> result = new ArrayList<>();
     for (Row row : ROWS) {
       if (!row.operatingSystems().contains(operatingSystem)) {
@@ -47,7 +56,7 @@ final class TaskSizes {
       }
       result.add(row.size());
     }
-    return result;
+    return List.copyOf(result);
   }
 
   private static List<Row> load() {

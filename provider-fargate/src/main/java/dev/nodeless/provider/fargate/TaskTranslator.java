@@ -1,7 +1,6 @@
 package dev.nodeless.provider.fargate;
 
 import dev.nodeless.ValidationProblem;
-import dev.nodeless.plan.UnitPriceTable;
 import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.ContainerOverride;
@@ -19,6 +19,8 @@ import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import software.amazon.awssdk.services.ecs.model.Volume;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Runs one translation: checks, size, containers, task definition, RunTask and price. */
 final class TaskTranslator {
@@ -34,20 +36,30 @@ final class TaskTranslator {
 
   static final int MAX_FAMILY_LENGTH = 255;
   static final int FAMILY_DIGEST_LENGTH = 16;
+  private static final Pattern FAMILY_UNSAFE = Pattern.compile("[^A-Za-z0-9_-]");
 
-  /** The result: a translation, or the problems that prevent one. */
-  record Outcome(FargateTranslation translation, List<ValidationProblem> problems) {}
+  /**
+   * The result: a translation, or the problems that prevent one.
+   *
+   * @param overridesTooLarge whether the per-pod values did not fit into RunTask overrides, so the
+   *     translation must run again with them in the task definition
+   */
+  record Outcome(
+      FargateTranslation translation, List<ValidationProblem> problems, boolean overridesTooLarge) {
+    Outcome(FargateTranslation translation, List<ValidationProblem> problems) {
+      this(translation, problems, false);
+    }
+  }
 
   private TaskTranslator() {}
 
   static Outcome translate(
       ResolvedPod pod,
       FargateSettings settings,
-      UnitPriceTable prices,
+      PriceCache prices,
       List<ValidationProblem> settingProblems) {
     Outcome first = translate(pod, settings, prices, settingProblems, true);
-    if (first.translation() != null
-        && overrideLength(first.translation().runTask()) > MAX_OVERRIDE_CHARS) {
+    if (first.overridesTooLarge()) {
       Outcome second = translate(pod, settings, prices, settingProblems, false);
       if (second.translation() != null) {
         List<String> notes = new ArrayList<>(second.translation().notes());
@@ -66,7 +78,7 @@ final class TaskTranslator {
   private static Outcome translate(
       ResolvedPod pod,
       FargateSettings settings,
-      UnitPriceTable prices,
+      PriceCache prices,
       List<ValidationProblem> settingProblems,
       boolean perPodInOverrides) {
     PodSpec spec = pod.pod().getSpec();
@@ -78,14 +90,13 @@ final class TaskTranslator {
     PodChecks.check(context);
     PodNotes.add(context);
 
-    Optional<FargatePricing> pricing =
-        FargatePricing.lookUp(prices, settings.region(), platform, settings.spot());
+    Optional<FargatePricing> pricing = prices.lookUp(settings.region(), platform, settings.spot());
     if (pricing.isEmpty()) {
       context.problem(
           settings.priceTable().isPresent() ? FargateSettings.PRICE_TABLE : "region",
           settings.region(),
           "the price table "
-              + prices.origin()
+              + prices.table().origin()
               + " has no Fargate vCPU and memory price for "
               + platform.os()
               + "/"
@@ -149,9 +160,18 @@ final class TaskTranslator {
     }
     checkExecutionRole(definitions, context);
 
+    // The request is rendered once: the digest reads the tree without family and tags, and the
+    // family is then written into the same tree, where it keeps its place.
     RegisterTaskDefinitionRequest definition =
-        definition(definitions, volumes, size, need, platform, version, context);
-    String content = RequestJson.compact(definition);
+        definition(definitions, volumes, size, need, platform, version, context).toBuilder()
+            .family("")
+            .tags(RunTasks.definitionTags(context))
+            .build();
+    ObjectNode definitionTree = RequestJson.tree(definition);
+    ObjectNode contentTree = definitionTree.deepCopy();
+    contentTree.remove("family");
+    contentTree.remove("tags");
+    String content = RequestJson.compact(contentTree);
     if (content.length() > MAX_DEFINITION_BYTES) {
       context.problem(
           "spec",
@@ -162,14 +182,21 @@ final class TaskTranslator {
           "move large configuration out of the pod spec, for example into the image");
     }
     String family = family(context, pod, content);
-    definition =
-        definition.toBuilder().family(family).tags(RunTasks.definitionTags(context)).build();
+    definition = definition.toBuilder().family(family).build();
+    definitionTree.put("family", family);
 
     TaskOverride override =
         overrides.isEmpty() ? null : TaskOverride.builder().containerOverrides(overrides).build();
     RunTaskRequest runTask = RunTasks.request(family, version, override, context);
     if (!context.problems.isEmpty()) {
       return new Outcome(null, context.problems);
+    }
+    ObjectNode runTaskTree = RequestJson.tree(runTask);
+    JsonNode overrideTree = runTaskTree.get("overrides");
+    if (overrideTree != null
+        && perPodInOverrides
+        && RequestJson.compact(overrideTree).length() > MAX_OVERRIDE_CHARS) {
+      return new Outcome(null, List.of(), true);
     }
 
     BigDecimal hourly = pricing.get().hourly(size, need.ephemeralStorageGib());
@@ -179,7 +206,9 @@ final class TaskTranslator {
     return new Outcome(
         new FargateTranslation(
             definition,
+            RequestJson.pretty(definitionTree),
             runTask,
+            RequestJson.pretty(runTaskTree),
             size,
             need.ephemeralStorageGib(),
             context.parameters(),
@@ -311,7 +340,7 @@ final class TaskTranslator {
   }
 
   /**
-   * The family name: a readable prefix (owner and first container) and a digest of the task
+   * Builds the family name: a readable prefix (owner and first container) and a digest of the task
    * definition's content, so identical pods share one registration. ECS family names allow up to
    * 255 letters, digits, hyphens and underscores.
    */
@@ -326,17 +355,15 @@ final class TaskTranslator {
   }
 
   private static String sanitize(String text) {
-    return text.replaceAll("[^A-Za-z0-9_-]", "-");
-  }
-
-  private static int overrideLength(RunTaskRequest runTask) {
-    return runTask.overrides() == null ? 0 : RequestJson.compact(runTask.overrides()).length();
+    return FAMILY_UNSAFE.matcher(text).replaceAll("-");
   }
 
   private static FargateTranslation withNotes(FargateTranslation translation, List<String> notes) {
     return new FargateTranslation(
         translation.registerTaskDefinition(),
+        translation.registerTaskDefinitionJson(),
         translation.runTask(),
+        translation.runTaskJson(),
         translation.size(),
         translation.ephemeralStorageGib() > Sizing.INCLUDED_STORAGE_GIB
             ? translation.ephemeralStorageGib()

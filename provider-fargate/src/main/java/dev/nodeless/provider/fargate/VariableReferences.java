@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which variables of a container carry secret or per-pod content after {@code $(VAR)} expansion.
+ * The variables of a container that carry secret or per-pod content after {@code $(VAR)} expansion.
  *
  * <p>A secret variable comes from a Secret; a per-pod variable comes from a downward API field
  * ({@code metadata.name}, {@code metadata.uid} and the like). A literal {@code env[].value} that
@@ -36,7 +36,7 @@ final class VariableReferences {
         }
       }
     }
-    // Only variables whose final value is a literal were expanded from a template; core marks a
+    // Only variables whose final value is a literal were expanded from a template. Core marks a
     // literal that expands a secret as a secret without an object name.
     templates.keySet().removeIf(name -> !expandedLiteral(finals.get(name)));
     for (EnvValue value : container.env()) {
@@ -50,36 +50,36 @@ final class VariableReferences {
     spread(perPod);
   }
 
-  /** Whether a resolved value was expanded from an {@code env[].value} template. */
+  /** Returns whether a resolved value was expanded from an {@code env[].value} template. */
   static boolean expandedLiteral(EnvValue value) {
     return value != null
         && (value.source() == EnvValue.Source.LITERAL
             || (value.source() == EnvValue.Source.SECRET && value.objectName() == null));
   }
 
-  /** Whether the variable's value contains secret content. */
+  /** Returns whether the variable's value contains secret content. */
   boolean secret(String name) {
     return secret.contains(name);
   }
 
-  /** Whether the variable's value differs between otherwise identical pods. */
+  /** Returns whether the variable's value differs between otherwise identical pods. */
   boolean perPod(String name) {
     return perPod.contains(name);
   }
 
-  /** The literal template of a variable, or {@code null} when it was not expanded from one. */
+  /** Returns the literal template of a variable, or {@code null} when it has none. */
   String template(String name) {
     return templates.get(name);
   }
 
-  /** The secret variables that a command-line item or template expands, in order of appearance. */
+  /** Lists the secret variables that a command-line item or template expands, in order. */
   Set<String> secretsIn(String text) {
     Set<String> result = new LinkedHashSet<>(references(text));
     result.retainAll(secret);
     return result;
   }
 
-  /** Whether a command-line item or template expands a per-pod variable. */
+  /** Returns whether a command-line item or template expands a per-pod variable. */
   boolean perPodIn(String text) {
     return references(text).stream().anyMatch(perPod::contains);
   }
@@ -99,8 +99,8 @@ final class VariableReferences {
   }
 
   /**
-   * The variable names that {@code $(NAME)} references in the text expand, as Kubernetes reads
-   * them: {@code $$} is an escaped dollar and an unclosed {@code $(} is plain text.
+   * Lists the variable names that {@code $(NAME)} references in the text expand, as Kubernetes
+   * reads them: {@code $$} is an escaped dollar and an unclosed {@code $(} is plain text.
    */
   static Set<String> references(String text) {
     Set<String> names = new LinkedHashSet<>();

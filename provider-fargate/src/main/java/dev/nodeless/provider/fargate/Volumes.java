@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.ecs.model.MountPoint;
  * starts. Host paths, persistent volume claims and every network or CSI volume are rejected.
  */
 final class Volumes {
-  /** How a pod volume is provided. */
+  /** The kind of task volume that a pod volume becomes. */
   enum Kind {
     EMPTY_DIR,
     FILES
@@ -63,17 +63,17 @@ final class Volumes {
     return volumes;
   }
 
-  /** The pod volumes that become task volumes, by name, in spec order. */
+  /** Returns the pod volumes that become task volumes, by name, in spec order. */
   Map<String, Kind> kinds() {
     return kinds;
   }
 
-  /** The spec of a supported volume. */
+  /** Returns the spec of a supported volume. */
   Volume spec(String name) {
     return specs.get(name);
   }
 
-  /** The task's mount points for one container, adding problems for mounts ECS cannot express. */
+  /** Builds the mount points of one container, adding problems for mounts ECS cannot express. */
   List<MountPoint> mountPoints(ResolvedContainer container, Context context) {
     List<MountPoint> result = new ArrayList<>();
     List<VolumeMount> mounts = container.container().getVolumeMounts();
@@ -123,9 +123,9 @@ final class Volumes {
   }
 
   /**
-   * Whether any container that mounts an emptyDir runs as a user other than root, or the pod sets
-   * fsGroup: then the file writer makes emptyDir volumes writable, because Fargate creates bind
-   * mounts owned by root with mode 0755 while Kubernetes gives emptyDir mode 0777.
+   * Returns whether any container that mounts an emptyDir runs as a user other than root, or the
+   * pod sets fsGroup: then the file writer makes emptyDir volumes writable, because Fargate creates
+   * bind mounts owned by root with mode 0755 while Kubernetes gives emptyDir mode 0777.
    */
   boolean emptyDirsNeedPermissions(List<ResolvedContainer> containers, Context context) {
     PodSecurityContext pod = context.pod.pod().getSpec().getSecurityContext();
@@ -183,7 +183,7 @@ final class Volumes {
     return null;
   }
 
-  /** The volume source's field name, such as {@code hostPath}, for messages. */
+  /** Names the volume source's field, such as {@code hostPath}, for messages. */
   private static String typeName(Volume volume) {
     if (volume.getHostPath() != null) {
       return "hostPath";
