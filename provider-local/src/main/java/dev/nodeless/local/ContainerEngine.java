@@ -120,7 +120,7 @@ final class ContainerEngine {
           kind.label()
               + ": "
               + binary
-              + " is installed but its engine does not answer ("
+              + " is installed but its engine does not respond ("
               + result.error()
               + ")");
     }

@@ -5,6 +5,7 @@ import dev.nodeless.ValidationProblem;
 import dev.nodeless.local.ContainerEngine.Kind;
 import dev.nodeless.local.ContainerEngine.Result;
 import dev.nodeless.spi.ContainerStates;
+import dev.nodeless.spi.RegistryCredential;
 import dev.nodeless.spi.ResolvedPod;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
@@ -202,7 +203,8 @@ final class EngineRuntime implements ContainerRuntime {
     PodRef ref = resolved.ref();
     PodSpec spec = resolved.pod().getSpec();
     String name = safeName("nodeless_" + ref.namespace() + "_" + ref.name() + "_" + ref.uid());
-    EngineSandbox sandbox = new EngineSandbox(ref, spec, name);
+    EngineSandbox sandbox =
+        new EngineSandbox(ref, spec, name, resolved.registryCredentials(), dir.root());
     try {
       createMemoryVolumes(sandbox, spec, dir);
       List<String> args = new ArrayList<>();
@@ -266,7 +268,7 @@ final class EngineRuntime implements ContainerRuntime {
         }
       }
       if (engine.kind() == Kind.DOCKER) {
-        args.add(imageId(settings.pauseImage(), "IfNotPresent", ref));
+        args.add(image(settings.pauseImage(), "IfNotPresent", sandbox).id());
       }
       Result result = engine.run(args);
       if (!result.ok()) {
@@ -356,6 +358,8 @@ final class EngineRuntime implements ContainerRuntime {
   private final class EngineSandbox implements Sandbox {
     final PodRef ref;
     final PodSpec spec;
+    final List<RegistryCredential> credentials;
+    final Path podDir;
     final String name;
     final String infra;
     final Map<Path, String> memoryVolumes = new LinkedHashMap<>();
@@ -363,9 +367,16 @@ final class EngineRuntime implements ContainerRuntime {
     private volatile long infraPid;
     private final AtomicBoolean removed = new AtomicBoolean();
 
-    EngineSandbox(PodRef ref, PodSpec spec, String name) {
+    EngineSandbox(
+        PodRef ref,
+        PodSpec spec,
+        String name,
+        List<RegistryCredential> credentials,
+        Path podDir) {
       this.ref = ref;
       this.spec = spec;
+      this.credentials = List.copyOf(credentials);
+      this.podDir = podDir;
       this.name = name;
       this.infra = name + "_infra";
       this.ports = new NamespacePorts(this::infraPid, enterNamespace, blocking);
@@ -445,11 +456,7 @@ final class EngineRuntime implements ContainerRuntime {
   private record ImageInfo(String id, String user, String digest) {}
 
   /** Applies the pull policy and returns the image ID to run. */
-  private String imageId(String image, String policy, PodRef pod) throws IOException {
-    return image(image, policy, pod).id();
-  }
-
-  private ImageInfo image(String image, String policy, PodRef pod) throws IOException {
+  private ImageInfo image(String image, String policy, EngineSandbox sandbox) throws IOException {
     if (image == null || image.isBlank() || !IMAGE_REFERENCE.matcher(image).matches()) {
       throw new ContainerWaitingException(
           ContainerWaitingException.INVALID_IMAGE_NAME,
@@ -478,10 +485,10 @@ final class EngineRuntime implements ContainerRuntime {
           return cached;
         }
         ImageInfo found = inspectImage(image);
-        return found != null ? found : pull(image, pod, null);
+        return found != null ? found : pull(image, sandbox, null);
       }
       default -> {
-        return pull(image, pod, inspectImage(image));
+        return pull(image, sandbox, inspectImage(image));
       }
     }
   }
@@ -497,14 +504,30 @@ final class EngineRuntime implements ContainerRuntime {
     return !tagged || image.substring(colon + 1).equals("latest") ? "Always" : "IfNotPresent";
   }
 
-  private ImageInfo pull(String image, PodRef pod, ImageInfo local) throws IOException {
+  private ImageInfo pull(String image, EngineSandbox sandbox, ImageInfo local) throws IOException {
+    PodRef pod = sandbox.ref;
     LOG.info("Pulling image {} for pod {}", image, pod);
-    List<String> args = new ArrayList<>(List.of("pull"));
-    if (engine.kind() == Kind.PODMAN) {
-      args.add("--quiet");
+    List<String> args = new ArrayList<>();
+    Path auth = writeCredentials(sandbox);
+    Result result;
+    try {
+      if (auth != null && engine.kind() == Kind.DOCKER) {
+        args.addAll(List.of("--config", auth.getParent().toString()));
+      }
+      args.add("pull");
+      if (engine.kind() == Kind.PODMAN) {
+        args.add("--quiet");
+        if (auth != null) {
+          args.add("--authfile=" + auth);
+        }
+      }
+      args.add(image);
+      result = engine.run(args, Map.of(), PULL_TIMEOUT);
+    } finally {
+      if (auth != null) {
+        PodDirectory.deleteTree(auth.getParent());
+      }
     }
-    args.add(image);
-    Result result = engine.run(args, Map.of(), PULL_TIMEOUT);
     if (result.ok()) {
       images.remove(image);
       ImageInfo pulled = inspectImage(image);
@@ -524,6 +547,34 @@ final class EngineRuntime implements ContainerRuntime {
     }
     LOG.info("Pull of image {} for pod {} failed: {}", image, pod, result.error());
     throw ContainerWaitingException.pullFailed(image, result.error());
+  }
+
+  /**
+   * Writes the pod's registry logins from {@code imagePullSecrets} as a registry auth file (the
+   * {@code auths} map of podman's auth.json and docker's config.json), readable by the launcher's
+   * user only, or returns null when the pod has none. The caller deletes its directory.
+   */
+  private static Path writeCredentials(EngineSandbox sandbox) throws IOException {
+    if (sandbox.credentials.isEmpty()) {
+      return null;
+    }
+    Map<String, Object> auths = new LinkedHashMap<>();
+    for (RegistryCredential credential : sandbox.credentials) {
+      String token =
+          java.util.Base64.getEncoder()
+              .encodeToString(
+                  (credential.username() + ":" + credential.password())
+                      .getBytes(StandardCharsets.UTF_8));
+      auths.putIfAbsent(credential.server(), Map.of("auth", token));
+    }
+    Path directory = sandbox.podDir.resolve("registry-auth");
+    PodDirectory.deleteTree(directory);
+    Files.createDirectory(
+        directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path file = directory.resolve("config.json");
+    Files.writeString(
+        file, PodDirectory.JSON.asJson(Map.of("auths", auths)), StandardCharsets.UTF_8);
+    return file;
   }
 
   private ImageInfo inspectImage(String image) throws IOException {
@@ -559,7 +610,7 @@ final class EngineRuntime implements ContainerRuntime {
     }
     Container container = launch.spec().container();
     EngineSandbox sandbox = (EngineSandbox) launch.sandbox();
-    ImageInfo image = image(container.getImage(), container.getImagePullPolicy(), launch.pod());
+    ImageInfo image = image(container.getImage(), container.getImagePullPolicy(), sandbox);
     String user = user(launch, image);
     String name =
         safeName(

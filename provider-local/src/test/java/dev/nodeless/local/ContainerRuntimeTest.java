@@ -16,7 +16,16 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.Base64;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -341,6 +350,91 @@ class ContainerRuntimeTest {
     assertThat(backOff.getPhase()).isEqualTo("Pending");
     assertThat(container(backOff, "main").getRestartCount()).isZero();
     launcher.terminateAndWait(ref, Duration.ZERO, TIMEOUT);
+  }
+
+  @Test
+  void imagePullSecretsAuthenticateThePull() throws Exception {
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    HttpServer registry =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    registry.createContext(
+        "/",
+        exchange -> {
+          String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+          if (authorization == null) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"nodeless-test\"");
+            exchange.sendResponseHeaders(401, -1);
+          } else if (exchange.getRequestURI().getPath().equals("/v2/")) {
+            authorizations.add(authorization);
+            exchange.sendResponseHeaders(200, -1);
+          } else {
+            authorizations.add(authorization);
+            byte[] body =
+                "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(404, body.length);
+            exchange.getResponseBody().write(body);
+          }
+          exchange.close();
+        });
+    registry.start();
+    Path otherState = tempDir.resolve("pull-secrets").resolve("state");
+    Map<String, String> settings = PodmanSupport.settings(otherState);
+    String host = "127.0.0.1:" + registry.getAddress().getPort();
+    Files.writeString(
+        Path.of(settings.get(ContainerSettings.REGISTRIES_CONF)),
+        "\n[[registry]]\nlocation = \"" + host + "\"\ninsecure = true\n",
+        StandardOpenOption.APPEND);
+    String dockerConfig =
+        "{\"auths\":{\"" + host + "\":{\"username\":\"puller\",\"password\":\"s3cret\"}}}";
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("regcred")
+            .endMetadata()
+            .withType("kubernetes.io/dockerconfigjson")
+            .withData(
+                Map.of(
+                    ".dockerconfigjson",
+                    Base64.getEncoder()
+                        .encodeToString(dockerConfig.getBytes(StandardCharsets.UTF_8))))
+            .build();
+    try (PodLauncher withSecret =
+        PodLauncher.builder()
+            .providerName("local")
+            .settings(settings)
+            .resolver(ReferenceResolver.of(List.of(secret)))
+            .build()) {
+      Pod pod =
+          pod(
+                  "private-image",
+                  new ContainerBuilder()
+                      .withName("main")
+                      .withImage(host + "/private/app:1.0")
+                      .build())
+              .editSpec()
+              .addNewImagePullSecret("regcred")
+              .endSpec()
+              .build();
+      PodRef ref = withSecret.launchAndWait(pod, TIMEOUT);
+      PodStatus pulling =
+          withSecret
+              .when(ref, status -> waitingReason(status, "main").equals("ErrImagePull"))
+              .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+              .join();
+      assertThat(container(pulling, "main").getState().getWaiting().getMessage())
+          .contains("manifest unknown");
+      String expected =
+          "Basic "
+              + Base64.getEncoder().encodeToString("puller:s3cret".getBytes(StandardCharsets.UTF_8));
+      assertThat(authorizations).contains(expected);
+      withSecret.terminateAndWait(ref, Duration.ZERO, TIMEOUT);
+    } finally {
+      registry.stop(0);
+    }
+    PodmanSupport.assertNothingLeft(
+        EngineRuntime.OWNER_LABEL + "=" + LocalPodProvider.ownerId(otherState.toAbsolutePath()));
   }
 
   // ---- helpers -------------------------------------------------------------------------------
