@@ -368,11 +368,7 @@ final class EngineRuntime implements ContainerRuntime {
     private final AtomicBoolean removed = new AtomicBoolean();
 
     EngineSandbox(
-        PodRef ref,
-        PodSpec spec,
-        String name,
-        List<RegistryCredential> credentials,
-        Path podDir) {
+        PodRef ref, PodSpec spec, String name, List<RegistryCredential> credentials, Path podDir) {
       this.ref = ref;
       this.spec = spec;
       this.credentials = List.copyOf(credentials);
@@ -570,7 +566,8 @@ final class EngineRuntime implements ContainerRuntime {
     Path directory = sandbox.podDir.resolve("registry-auth");
     PodDirectory.deleteTree(directory);
     Files.createDirectory(
-        directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        directory,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path file = directory.resolve("config.json");
     Files.writeString(
         file, PodDirectory.JSON.asJson(Map.of("auths", auths)), StandardCharsets.UTF_8);
@@ -797,7 +794,10 @@ final class EngineRuntime implements ContainerRuntime {
     }
     String source = volume != null ? volume : mount.source().toString();
     if (source.contains(",") || mount.target().contains(",")) {
-      throw new IOException("mount path " + mount.target() + " or its source contains a comma, which --mount cannot express");
+      throw new IOException(
+          "mount path "
+              + mount.target()
+              + " or its source contains a comma, which --mount cannot express");
     }
     return "type="
         + (volume != null ? "volume" : "bind")

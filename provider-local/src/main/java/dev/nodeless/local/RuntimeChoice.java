@@ -14,8 +14,8 @@ import java.util.List;
  *   <li>{@code process}: every pod runs as host processes;
  *   <li>{@code podman} or {@code docker}: every pod runs in containers of that engine, which must
  *       respond;
- *   <li>{@code auto} (the default): podman, else docker, when one responds. Then a pod in which some
- *       container leaves its command to the image runs in containers, and a pod whose every
+ *   <li>{@code auto} (the default): podman, else docker, when one responds. Then a pod in which
+ *       some container leaves its command to the image runs in containers, and a pod whose every
  *       container sets {@code command} runs as host processes, as before containers were supported;
  *       without an engine every pod runs as host processes.
  * </ul>

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark command for the container runtime of the local provider; not a test. It compares the
- * launcher with running the same podman commands directly: (a) launch-to-Running latency
- * of a one-container pod, (b) 100 pods launched, awaited Running and terminated one after another,
- * and (c) counts the containers, pods and volumes left. Run it with the command in {@code
+ * launcher with running the same podman commands directly: (a) launch-to-Running latency of a
+ * one-container pod, (b) 100 pods launched, awaited Running and terminated one after another, and
+ * (c) counts the containers, pods and volumes left. Run it with the command in {@code
  * docs/benchmarks.md}.
  */
 public final class ContainerBenchmark {
@@ -66,9 +66,10 @@ public final class ContainerBenchmark {
   }
 
   /**
-   * Runs the commands that the runtime runs for a pod, directly: create the pod, start the container
-   * with the same options; for churn also kill it, read its state and remove the container and the
-   * pod. Latency samples end when {@code run -d} returns, which is after the container started.
+   * Runs the commands that the runtime runs for a pod, directly: create the pod, start the
+   * container with the same options; for churn also kill it, read its state and remove the
+   * container and the pod. Latency samples end when {@code run -d} returns, which is after the
+   * container started.
    */
   private static List<Long> direct(int runs, Path root, boolean latencyOnly) throws Exception {
     List<Long> samples = new ArrayList<>();
