@@ -155,9 +155,9 @@ public final class PodLauncher implements AutoCloseable {
 
   /**
    * Stops tracking a pod, so that a launcher that runs for a long time does not keep the status of
-   * every pod it ever ran. Its subscriptions end, later status reports for it are ignored, and the
-   * provider releases what it keeps of the pod, such as log files. It does not stop the pod: call
-   * {@link #terminate} first. Launching the same UID again starts a new pod.
+   * every pod it ever ran. Its subscriptions end and later status reports for it are ignored. It
+   * neither stops the pod nor removes its files: call {@link #terminate} first, which does both for
+   * the local provider. Launching the same UID again starts a new pod.
    *
    * @return whether this launcher tracked the pod
    */

@@ -104,9 +104,7 @@ class LauncherReconcileTest {
 
     assertThat(launcher.status(ref)).isEmpty();
     assertThat(launcher.list()).containsExactly(other);
-    assertThat(provider.released).containsExactly(ref);
     assertThat(launcher.forget(ref)).isFalse();
-    assertThat(provider.released).containsExactly(ref);
   }
 
   @Test
@@ -185,7 +183,6 @@ class LauncherReconcileTest {
   private static final class MapProvider implements PodProvider {
     final Map<String, PodRef> running = new ConcurrentHashMap<>();
     final List<PodRef> launches = new CopyOnWriteArrayList<>();
-    final List<PodRef> released = new CopyOnWriteArrayList<>();
     volatile CompletableFuture<Void> holdTerminate;
     private volatile ProviderContext context;
 
@@ -279,12 +276,6 @@ class LauncherReconcileTest {
       List<OwnedPod> owned = new ArrayList<>();
       running.values().forEach(ref -> owned.add(new OwnedPod(ref, null, null)));
       return CompletableFuture.completedFuture(owned);
-    }
-
-    @Override
-    public CompletableFuture<Void> release(PodRef pod) {
-      released.add(pod);
-      return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -384,29 +384,9 @@ public final class LauncherCore {
       scheduler.schedule(
           () -> forgotten.remove(ref.uid()), FORGOTTEN_RETENTION.toMillis(), TimeUnit.MILLISECONDS);
       events.execute(removed.listeners::clear);
-      release(ref);
     }
     LOG.debug("Stopped tracking pod {}", ref);
     return true;
-  }
-
-  private void release(PodRef ref) {
-    CompletableFuture<Void> released;
-    try {
-      released = provider.release(ref);
-    } catch (RuntimeException e) {
-      released = CompletableFuture.failedFuture(e);
-    }
-    released.whenComplete(
-        (ignored, error) -> {
-          if (error != null) {
-            LOG.warn(
-                "Provider '{}' failed to release pod {}: {}",
-                provider.name(),
-                ref,
-                unwrap(error).toString());
-          }
-        });
   }
 
   public CompletableFuture<List<PodRef>> reconcile() {

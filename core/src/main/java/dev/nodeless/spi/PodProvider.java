@@ -61,16 +61,6 @@ public interface PodProvider extends AutoCloseable {
   }
 
   /**
-   * Removes what the provider still keeps of a pod the caller no longer tracks, such as its log
-   * files or its record in a state directory, so that a long-running launcher does not accumulate
-   * them. Called by {@link dev.nodeless.PodLauncher#forget}, normally after the pod finished. A pod
-   * that still runs must keep running; its files may then stay. The default keeps everything.
-   */
-  default CompletableFuture<Void> release(PodRef pod) {
-    return CompletableFuture.completedFuture(null);
-  }
-
-  /**
    * Releases the provider. Each provider documents whether its pods outlive this call: the local
    * provider stops them, cloud providers leave them running to be found again by {@link #list()}.
    */

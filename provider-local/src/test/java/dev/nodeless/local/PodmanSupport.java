@@ -58,6 +58,7 @@ final class PodmanSupport {
           .append(registry)
           .append("\"\nblocked = true\n");
     }
+    Files.createDirectories(dir);
     Path file = dir.resolve("registries.conf");
     Files.writeString(file, text, StandardCharsets.UTF_8);
     return file;

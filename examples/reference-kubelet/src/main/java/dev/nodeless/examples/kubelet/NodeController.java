@@ -149,10 +149,15 @@ final class NodeController implements AutoCloseable {
         unhealthyWritten = true;
       }
     } catch (KubernetesClientException e) {
+      if (closed) {
+        LOG.debug("Node status write ended by the kubelet stopping: {}", e.getMessage());
+        return;
+      }
       LOG.warn(
-          "Failed to write the status of node {} (HTTP {}): {}",
+          "Failed to write the status of node {} (HTTP {}); retrying in {} ms: {}",
           template.nodeName(),
           e.getCode(),
+          config.nodeStatusInterval().toMillis(),
           e.getMessage());
     }
   }

@@ -427,12 +427,13 @@ final class PodController implements AutoCloseable {
       return;
     }
     PodRef ref = record.ref;
-    Optional<PodStatus> tracked = launcher.status(ref);
-    if (tracked.isEmpty() || PodPhases.isFinished(tracked.get())) {
-      LOG.debug("Pod {} is not running; deleting it from the API at once", ref);
+    if (launcher.status(ref).isEmpty()) {
+      LOG.debug("Pod {} never ran on the provider; deleting it from the API at once", ref);
       deleteFromApi(pod, record);
       return;
     }
+    // A finished pod is terminated too: providers remove a pod's files, such as its logs, when
+    // it is terminated, and the call returns at once when nothing runs.
     record.terminating = true;
     long grace = gracePeriodSeconds(pod);
     LOG.info("Stopping pod {} with grace period {} s", ref, grace);

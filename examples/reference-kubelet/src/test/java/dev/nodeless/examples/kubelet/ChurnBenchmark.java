@@ -27,9 +27,11 @@ import java.util.function.BooleanSupplier;
  * were left behind.
  *
  * <pre>
- * ./mvnw -B -ntp -q -pl examples/reference-kubelet -am test-compile
- * ./mvnw -B -ntp -q -pl examples/reference-kubelet exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.nodeless.examples.kubelet.ChurnBenchmark -Dexec.args="1000"
+ * ./mvnw -B -ntp -q -pl examples/reference-kubelet -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
+ * cd examples/reference-kubelet
+ * java -Xmx3g -cp target/test-classes:target/classes:$(cat target/test.classpath) \
+ *     dev.nodeless.examples.kubelet.ChurnBenchmark 1000
  * </pre>
  *
  * <p>Both runs use the same pod (one container running {@code sleep}), the same provider settings
@@ -75,6 +77,11 @@ public final class ChurnBenchmark {
         kubelet.totalSeconds / direct.totalSeconds,
         kubelet.leftPods + direct.leftPods,
         kubelet.leftProcesses + direct.leftProcesses);
+    System.out.printf(
+        Locale.ROOT,
+        "pod directories left in the state directories: direct %d, kubelet %d%n",
+        direct.leftDirectories(),
+        kubelet.leftDirectories());
   }
 
   private record Result(
@@ -82,7 +89,8 @@ public final class ChurnBenchmark {
       double totalSeconds,
       double heapPerPodKiB,
       int leftPods,
-      int leftProcesses) {}
+      int leftProcesses,
+      long leftDirectories) {}
 
   private Result direct(Path stateDir) throws Exception {
     try (PodLauncher launcher =
@@ -122,7 +130,8 @@ public final class ChurnBenchmark {
           total,
           (heapRunning - heapBefore) / 1024.0 / pods,
           launcher.list().size(),
-          processes().size());
+          processes().size(),
+          podDirectories(stateDir));
     }
   }
 
@@ -194,7 +203,8 @@ public final class ChurnBenchmark {
             (heapRunning - heapBefore) / 1024.0 / pods,
             client.pods().inNamespace("default").list().getItems().size()
                 + kubelet.launcher().list().size(),
-            processes().size());
+            processes().size(),
+            podDirectories(stateDir));
       } finally {
         kubelet.close();
       }
@@ -230,6 +240,17 @@ public final class ChurnBenchmark {
 
   private List<Long> processes() {
     return ProcessScan.withToken(token);
+  }
+
+  /** Counts the pod directories that the local provider keeps in its state directory. */
+  private static long podDirectories(Path stateDir) throws java.io.IOException {
+    Path pods = stateDir.resolve("pods");
+    if (!Files.isDirectory(pods)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<Path> entries = Files.list(pods)) {
+      return entries.count();
+    }
   }
 
   private static void waitFor(BooleanSupplier condition) throws InterruptedException {
