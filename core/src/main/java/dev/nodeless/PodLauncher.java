@@ -69,6 +69,19 @@ public final class PodLauncher implements AutoCloseable {
     return core.launch(pod);
   }
 
+  /**
+   * Checks a pod as {@link #launch} does, reference resolution and the provider's own checks
+   * included, but starts nothing. It runs on the calling thread and blocks while the resolver looks
+   * up ConfigMaps and Secrets. Callers that launch several pods use it to reject the whole set
+   * before any pod starts.
+   *
+   * @return every problem found, in field order; empty when {@link #launch} would accept the pod
+   */
+  public List<ValidationProblem> validate(Pod pod) {
+    Objects.requireNonNull(pod, "pod");
+    return core.validate(pod);
+  }
+
   /** Launches a pod and waits until the provider accepted it. */
   public PodRef launchAndWait(Pod pod, Duration timeout) {
     return LauncherCore.join(launch(pod), timeout, "launch");
@@ -138,6 +151,32 @@ public final class PodLauncher implements AutoCloseable {
   /** Terminates a pod and blocks until nothing of it runs. */
   public void terminateAndWait(PodRef pod, Duration gracePeriod, Duration timeout) {
     LauncherCore.join(terminate(pod, gracePeriod), timeout, "terminate");
+  }
+
+  /**
+   * Stops tracking a pod, so that a launcher that runs for a long time does not keep the status of
+   * every pod it ever ran. Its subscriptions end and later status reports for it are ignored. It
+   * neither stops the pod nor removes its files: call {@link #terminate} first, which does both for
+   * the local provider. Launching the same UID again starts a new pod.
+   *
+   * @return whether this launcher tracked the pod
+   */
+  public boolean forget(PodRef pod) {
+    Objects.requireNonNull(pod, "pod");
+    return core.forget(pod);
+  }
+
+  /**
+   * Lists the pods the provider still has, and marks every tracked pod that it lost as {@code
+   * Failed} with reason {@link PodPhases#LOST_REASON}, as described in {@link
+   * PodPhases#lostStatus}. Listeners receive that status like any other. Pods that finished, that
+   * are being terminated or whose launch is still in progress are not checked. A lost pod is never
+   * launched again by this call.
+   *
+   * @return a future of the pods found lost, completed once their status was delivered
+   */
+  public CompletableFuture<List<PodRef>> reconcile() {
+    return core.reconcile();
   }
 
   /** Whether the provider can launch pods now. */

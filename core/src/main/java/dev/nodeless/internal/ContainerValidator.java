@@ -191,6 +191,7 @@ final class ContainerValidator {
               + count,
           "keep one source per variable");
     }
+
     if (source.getFieldRef() != null) {
       DownwardApi.validateFieldRef(problems, sourcePath + ".fieldRef", source.getFieldRef(), true);
     }
@@ -490,6 +491,7 @@ final class ContainerValidator {
           "must set exactly one of exec, httpGet, tcpSocket and grpc, not " + handlers,
           "keep one handler");
     }
+
     if (probe.getExec() != null) {
       validateExec(probePath + ".exec", probe.getExec().getCommand());
     }
@@ -509,19 +511,23 @@ final class ContainerValidator {
             "use the gRPC health port, such as 9090");
       }
     }
+
+    // The API server replaces an explicit 0 with the default (period 10 s, timeout 1 s,
+    // thresholds 1 and 3) before it validates, so 0 is accepted and only negatives are invalid.
     atLeast(probePath + ".initialDelaySeconds", probe.getInitialDelaySeconds(), 0);
-    atLeast(probePath + ".periodSeconds", probe.getPeriodSeconds(), 1);
-    atLeast(probePath + ".timeoutSeconds", probe.getTimeoutSeconds(), 1);
-    atLeast(probePath + ".successThreshold", probe.getSuccessThreshold(), 1);
-    atLeast(probePath + ".failureThreshold", probe.getFailureThreshold(), 1);
+    atLeast(probePath + ".periodSeconds", probe.getPeriodSeconds(), 0);
+    atLeast(probePath + ".timeoutSeconds", probe.getTimeoutSeconds(), 0);
+    atLeast(probePath + ".successThreshold", probe.getSuccessThreshold(), 0);
+    atLeast(probePath + ".failureThreshold", probe.getFailureThreshold(), 0);
     Integer success = probe.getSuccessThreshold();
-    if (!field.equals("readinessProbe") && success != null && success != 1) {
+    if (!field.equals("readinessProbe") && success != null && success > 1) {
       problems.add(
           probePath + ".successThreshold",
           success.toString(),
           "must be 1 for " + field,
           "set it to 1 or leave it unset");
     }
+
     Long grace = probe.getTerminationGracePeriodSeconds();
     if (grace != null) {
       if (field.equals("readinessProbe")) {
@@ -557,6 +563,7 @@ final class ContainerValidator {
           "must set exactly one of exec, httpGet, tcpSocket and sleep, not " + handlers,
           "keep one handler");
     }
+
     if (handler.getExec() != null) {
       validateExec(hookPath + ".exec", handler.getExec().getCommand());
     }

@@ -273,7 +273,14 @@ final class DownwardApi {
     } else {
       BigDecimal request =
           amount(requirements == null ? null : requirements.getRequests(), resource);
-      amount = request != null ? request : limit != null ? limit : BigDecimal.ZERO;
+      // The API server defaults a missing request to the limit; without either it is zero.
+      if (request != null) {
+        amount = request;
+      } else if (limit != null) {
+        amount = limit;
+      } else {
+        amount = BigDecimal.ZERO;
+      }
     }
     BigDecimal divisor = BigDecimal.ONE;
     if (ref.getDivisor() != null) {

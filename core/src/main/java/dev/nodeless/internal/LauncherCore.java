@@ -28,10 +28,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -60,6 +62,9 @@ public final class LauncherCore {
   private static final Duration ADOPT_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
 
+  /** How long status reports for a forgotten pod are ignored; late reports arrive in seconds. */
+  private static final Duration FORGOTTEN_RETENTION = Duration.ofMinutes(5);
+
   private final PodProvider provider;
   private final ReferenceResolver resolver;
   private final List<PodLifecycleListener> lifecycleListeners;
@@ -70,6 +75,7 @@ public final class LauncherCore {
   private final ExecutorService ownedResolveExecutor;
   private final Map<String, TrackedPod> pods = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<PodRef>> launches = new ConcurrentHashMap<>();
+  private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
   private final List<PodStatusListener> allListeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -144,10 +150,14 @@ public final class LauncherCore {
     if (raced != null) {
       return raced;
     }
+    forgotten.remove(ref.uid());
     CompletableFuture.supplyAsync(() -> prepare(pod, ref), resolveExecutor)
         .thenCompose(resolved -> start(resolved))
         .whenComplete(
             (started, error) -> {
+              // Removed before completing, so that a caller woken by the future sees the launch
+              // as finished, for example in reconcile().
+              launches.remove(ref.uid(), fresh);
               if (error == null) {
                 fresh.complete(started);
               } else {
@@ -159,9 +169,19 @@ public final class LauncherCore {
                 pods.remove(ref.uid());
                 fresh.completeExceptionally(cause);
               }
-              launches.remove(ref.uid(), fresh);
             });
     return fresh;
+  }
+
+  public List<ValidationProblem> validate(Pod requested) {
+    ensureOpen();
+    Pod pod = withIdentity(requested);
+    try {
+      prepare(pod, PodRef.of(pod));
+      return List.of();
+    } catch (PodValidationException e) {
+      return e.problems();
+    }
   }
 
   private ResolvedPod prepare(Pod pod, PodRef ref) {
@@ -176,7 +196,9 @@ public final class LauncherCore {
 
   private CompletableFuture<PodRef> start(ResolvedPod resolved) {
     PodRef ref = resolved.ref();
-    TrackedPod tracked = new TrackedPod(ref, initialStatus());
+    TrackedPod tracked =
+        new TrackedPod(
+            ref, initialStatus(), resolved.pod().getSpec().getTerminationGracePeriodSeconds());
     pods.put(ref.uid(), tracked);
     LOG.info("Launching pod {} on provider '{}'", ref, provider.name());
     fireLifecycle(listener -> listener.onRequested(ref));
@@ -204,7 +226,9 @@ public final class LauncherCore {
         || pod.getMetadata().getUid().isBlank()) {
       meta.withUid(UUID.randomUUID().toString());
     }
-    if (pod.getMetadata() == null || pod.getMetadata().getNamespace() == null) {
+    if (pod.getMetadata() == null
+        || pod.getMetadata().getNamespace() == null
+        || pod.getMetadata().getNamespace().isEmpty()) {
       meta.withNamespace("default");
     }
     if (pod.getMetadata() == null || pod.getMetadata().getName() == null) {
@@ -236,7 +260,11 @@ public final class LauncherCore {
   }
 
   private void deliver(PodRef ref, PodStatus status) {
-    TrackedPod tracked = pods.computeIfAbsent(ref.uid(), uid -> new TrackedPod(ref, status));
+    if (forgotten.contains(ref.uid())) {
+      LOG.debug("Ignoring status of forgotten pod {}", ref);
+      return;
+    }
+    TrackedPod tracked = pods.computeIfAbsent(ref.uid(), uid -> new TrackedPod(ref, status, null));
     PodStatus previous = tracked.status;
     if (PodPhases.isFinished(previous) && !PodPhases.isFinished(status)) {
       LOG.warn(
@@ -334,13 +362,79 @@ public final class LauncherCore {
       LOG.debug("Terminate of unknown pod {}: nothing to do", ref);
       return CompletableFuture.completedFuture(null);
     }
-    Duration grace = gracePeriod == null ? DEFAULT_GRACE : gracePeriod;
+    Duration grace = gracePeriod == null ? tracked.defaultGrace() : gracePeriod;
     if (grace.isNegative()) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("gracePeriod must be >= 0, got " + grace));
     }
     LOG.info("Terminating pod {} with grace period {} s", ref, grace.toSeconds());
-    return provider.terminate(ref, gracePeriod);
+    tracked.terminating = true;
+    return provider.terminate(ref, grace);
+  }
+
+  // ---- forget and reconcile -----------------------------------------------------------------
+
+  public boolean forget(PodRef ref) {
+    TrackedPod removed = pods.remove(ref.uid());
+    if (removed == null) {
+      return false;
+    }
+    forgotten.add(ref.uid());
+    if (!closed.get()) {
+      scheduler.schedule(
+          () -> forgotten.remove(ref.uid()), FORGOTTEN_RETENTION.toMillis(), TimeUnit.MILLISECONDS);
+      events.execute(removed.listeners::clear);
+    }
+    LOG.debug("Stopped tracking pod {}", ref);
+    return true;
+  }
+
+  public CompletableFuture<List<PodRef>> reconcile() {
+    ensureOpen();
+    // Candidates are chosen before the provider lists its pods, so that a pod launched while the
+    // list is in flight is never taken for lost.
+    List<TrackedPod> candidates =
+        pods.values().stream()
+            .filter(tracked -> !tracked.terminating)
+            .filter(tracked -> !PodPhases.isFinished(tracked.status))
+            .filter(tracked -> !launches.containsKey(tracked.ref.uid()))
+            .toList();
+    if (candidates.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    CompletableFuture<List<OwnedPod>> owned;
+    try {
+      owned = provider.list();
+    } catch (RuntimeException e) {
+      owned = CompletableFuture.failedFuture(e);
+    }
+    return owned.thenApplyAsync(list -> markLost(candidates, list), events);
+  }
+
+  private List<PodRef> markLost(List<TrackedPod> candidates, List<OwnedPod> owned) {
+    Set<String> present = new HashSet<>();
+    for (OwnedPod pod : owned) {
+      present.add(pod.ref().uid());
+    }
+    List<PodRef> lost = new ArrayList<>();
+    for (TrackedPod tracked : candidates) {
+      boolean stillTracked = pods.get(tracked.ref.uid()) == tracked;
+      if (present.contains(tracked.ref.uid())
+          || !stillTracked
+          || tracked.terminating
+          || PodPhases.isFinished(tracked.status)) {
+        continue;
+      }
+      LOG.warn(
+          "Provider '{}' no longer has pod {}; marking it {} with reason {}",
+          provider.name(),
+          tracked.ref,
+          PodPhases.FAILED,
+          PodPhases.LOST_REASON);
+      deliver(tracked.ref, PodPhases.lostStatus(tracked.status, clock.instant()));
+      lost.add(tracked.ref);
+    }
+    return lost;
   }
 
   // ---- provider discovery and adoption ------------------------------------------------------
@@ -406,7 +500,13 @@ public final class LauncherCore {
           "provider '" + provider.name() + "' failed to list the pods it owns: " + e, e);
     }
     for (OwnedPod pod : owned) {
-      pods.putIfAbsent(pod.ref().uid(), new TrackedPod(pod.ref(), pod.status()));
+      Long grace =
+          pod.pod() == null || pod.pod().getSpec() == null
+              ? null
+              : pod.pod().getSpec().getTerminationGracePeriodSeconds();
+      // A pod whose supervisor has not written a status yet counts as Pending, not as missing.
+      PodStatus status = pod.status() == null ? initialStatus() : pod.status();
+      pods.putIfAbsent(pod.ref().uid(), new TrackedPod(pod.ref(), status, grace));
       LOG.info(
           "Adopted pod {} in phase {}",
           pod.ref(),
@@ -507,10 +607,19 @@ public final class LauncherCore {
     final long sequence = SEQUENCE.incrementAndGet();
     final List<PodStatusListener> listeners = new CopyOnWriteArrayList<>();
     volatile PodStatus status;
+    volatile boolean terminating;
 
-    TrackedPod(PodRef ref, PodStatus status) {
+    /** The pod's {@code terminationGracePeriodSeconds}, or {@code null} when unset or unknown. */
+    final Long graceSeconds;
+
+    TrackedPod(PodRef ref, PodStatus status, Long graceSeconds) {
       this.ref = ref;
       this.status = status;
+      this.graceSeconds = graceSeconds;
+    }
+
+    Duration defaultGrace() {
+      return graceSeconds == null ? DEFAULT_GRACE : Duration.ofSeconds(graceSeconds);
     }
   }
 }

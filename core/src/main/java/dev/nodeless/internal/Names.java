@@ -87,8 +87,8 @@ final class Names {
   }
 
   /**
-   * Whether an environment variable name is valid under the rule of Kubernetes 1.34, where relaxed
-   * validation is the default: printable ASCII without {@code =}.
+   * Whether an environment variable name is valid under relaxed validation, the default of current
+   * Kubernetes releases: printable ASCII without {@code =}.
    */
   static boolean isEnvName(String value) {
     if (value == null || value.isEmpty()) {

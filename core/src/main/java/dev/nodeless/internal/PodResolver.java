@@ -169,8 +169,9 @@ final class PodResolver {
 
   /**
    * Whether an envFrom key, with its prefix, can be a variable name. Kubelets before relaxed name
-   * validation skipped keys that were not C-style names; with it, only keys that can never be an
-   * environment variable name (empty, {@code =}, characters outside printable ASCII) remain.
+   * validation skipped keys that were not C-style names. Under relaxed validation only keys that
+   * can never name a variable remain: empty ones, and those with {@code =} or characters outside
+   * printable ASCII.
    */
   private boolean acceptEnvFromKey(String varName, String kind, String object) {
     if (Names.isEnvName(varName)) {
@@ -288,6 +289,8 @@ final class PodResolver {
         name, utf8(value), EnvValue.Source.SECRET, selector.getName(), selector.getKey());
   }
 
+  // TODO: flag command and args that $(VAR) expansion filled from a Secret, so providers can keep
+  // them out of plain fields; ResolvedContainer has no such flag yet.
   private static List<String> expandAll(List<String> values, Map<String, EnvValue> env) {
     if (values == null) {
       return List.of();
@@ -420,6 +423,7 @@ final class PodResolver {
               + " TokenRequest API), or remove the serviceAccountToken source");
       return;
     }
+    // TODO: refresh the token before it expires, as the kubelet does at 80% of its lifetime.
     files.add(
         new VolumeFile(token.getPath(), issued.get().getBytes(StandardCharsets.UTF_8), mode, true));
   }
@@ -565,7 +569,7 @@ final class PodResolver {
   }
 
   /**
-   * The decoded content of a Secret: {@code data} decoded from base64, with {@code stringData}
+   * Looks up a Secret and decodes its content: {@code data} from base64, with {@code stringData}
    * merged over it as the API server does on write.
    */
   private Optional<Map<String, byte[]>> secret(String name, String path) {

@@ -168,6 +168,7 @@ public final class PodValidator {
           "must be Always, OnFailure or Never",
           "use one of Always, OnFailure, Never, or leave it unset for Always");
     }
+
     Long grace = spec.getTerminationGracePeriodSeconds();
     if (grace != null && grace < 0) {
       problems.add(
@@ -184,6 +185,7 @@ public final class PodValidator {
           "must be between 1 and 2147483647",
           "use a positive number of seconds, or leave it unset for no deadline");
     }
+
     String dnsPolicy = spec.getDnsPolicy();
     if (dnsPolicy != null && !DNS_POLICIES.contains(dnsPolicy)) {
       problems.add(
@@ -201,6 +203,7 @@ public final class PodValidator {
           "is required when dnsPolicy is None",
           "list at least one nameserver in spec.dnsConfig.nameservers");
     }
+
     validateNameField("spec.hostname", spec.getHostname(), true);
     validateNameField("spec.subdomain", spec.getSubdomain(), true);
     validateNameField("spec.serviceAccountName", spec.getServiceAccountName(), false);

@@ -64,7 +64,7 @@ public final class EffectiveResources {
     return new PodResources(requests, limits);
   }
 
-  /** Whether {@code spec.resources} may set this resource (Kubernetes 1.32 and later). */
+  /** Whether {@code spec.resources} may set this resource (the PodLevelResources feature). */
   static boolean isPodLevelResource(String resource) {
     return PodResources.CPU.equals(resource)
         || PodResources.MEMORY.equals(resource)

@@ -83,6 +83,7 @@ public final class Quantities {
     if ("-".equals(matcher.group(1))) {
       number = number.negate();
     }
+
     String suffix = matcher.group(4) == null ? "" : matcher.group(4);
     BigDecimal value;
     if (matcher.group(5) != null) {
@@ -100,6 +101,7 @@ public final class Quantities {
     } else {
       value = number.multiply(SUFFIXES.get(suffix));
     }
+
     if (value.scale() > NANO_SCALE) {
       value = value.setScale(NANO_SCALE, RoundingMode.CEILING);
     }

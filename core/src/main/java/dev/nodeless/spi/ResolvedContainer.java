@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param init whether it is an init container (native sidecars included)
  * @param command the command after {@code $(VAR)} expansion; empty when the spec has none
  * @param args the arguments after {@code $(VAR)} expansion; empty when the spec has none
- * @param env the final environment in Kubernetes order: {@code envFrom} entries first, then {@code
- *     env}, a later name replacing an earlier one
+ * @param env the final environment: {@code envFrom} entries first (keys sorted within each source),
+ *     then {@code env} in spec order. A later definition of a name replaces the earlier one and
+ *     takes the later position. Values that came from a Secret, directly or through {@code $(VAR)}
+ *     expansion, have {@link EnvValue#secret()} set
  */
 public record ResolvedContainer(
     Container container,

@@ -18,17 +18,28 @@ public final class ResolvedPod {
   private final List<ResolvedContainer> initContainers;
   private final List<ResolvedContainer> containers;
   private final Map<String, ResolvedVolume> volumes;
+  private final List<RegistryCredential> registryCredentials;
 
   public ResolvedPod(
       Pod pod,
       List<ResolvedContainer> initContainers,
       List<ResolvedContainer> containers,
       Map<String, ResolvedVolume> volumes) {
+    this(pod, initContainers, containers, volumes, List.of());
+  }
+
+  public ResolvedPod(
+      Pod pod,
+      List<ResolvedContainer> initContainers,
+      List<ResolvedContainer> containers,
+      Map<String, ResolvedVolume> volumes,
+      List<RegistryCredential> registryCredentials) {
     this.pod = Objects.requireNonNull(pod, "pod");
     this.ref = PodRef.of(pod);
     this.initContainers = List.copyOf(initContainers);
     this.containers = List.copyOf(containers);
     this.volumes = Map.copyOf(volumes);
+    this.registryCredentials = List.copyOf(registryCredentials);
   }
 
   /** The pod as launched, with metadata.uid and metadata.namespace set. */
@@ -56,6 +67,14 @@ public final class ResolvedPod {
    */
   public Map<String, ResolvedVolume> volumes() {
     return volumes;
+  }
+
+  /**
+   * Registry logins from the Secrets in {@code spec.imagePullSecrets}, in the order of that list.
+   * Empty when the pod names none.
+   */
+  public List<RegistryCredential> registryCredentials() {
+    return registryCredentials;
   }
 
   @Override

@@ -13,12 +13,17 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -53,9 +58,24 @@ public final class Fixtures {
       throw new IllegalStateException("fixtures/pods/PROVENANCE.md is not on the test classpath");
     }
     try {
-      return Path.of(url.toURI()).getParent();
+      URI uri = url.toURI();
+      if ("jar".equals(uri.getScheme())) {
+        // Other modules read the fixtures from the core test-jar.
+        try {
+          FileSystems.getFileSystem(uri);
+        } catch (FileSystemNotFoundException e) {
+          try {
+            FileSystems.newFileSystem(uri, Map.of());
+          } catch (FileSystemAlreadyExistsException raced) {
+            // Another thread opened it first.
+          }
+        }
+      }
+      return Path.of(uri).getParent();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -61,7 +61,7 @@ import net.jqwik.api.Tuple;
  * assigns one.
  *
  * <p>Ports are unique across the pod: container {@code i} takes its ports from its own slice of
- * 1-65535, so a provider that maps every port to one host or network namespace sees no clash.
+ * 1-65535, so a provider that maps every port into one host or network namespace gets no conflict.
  */
 public final class PodArbitraries {
 

@@ -1,0 +1,145 @@
+package dev.nodeless.cli;
+
+import dev.nodeless.LogOptions;
+import dev.nodeless.PodLauncher;
+import dev.nodeless.PodNotFoundException;
+import dev.nodeless.PodRef;
+import dev.nodeless.ReferenceResolver;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code nodeless logs}: prints or follows the log of one container. */
+@Command(
+    name = "logs",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Prints the log of a container of a pod.")
+final class LogsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin LauncherOptions launcherOptions;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "POD",
+      description = "namespace/name, a name in the default namespace, or a UID (or its prefix).")
+  String pod;
+
+  @Option(
+      names = {"-c", "--container"},
+      paramLabel = "NAME",
+      description = "Container to read; may be omitted when the pod has one container.")
+  String container;
+
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Keep printing new lines until the container stops.")
+  boolean follow;
+
+  @Option(names = "--tail", paramLabel = "N", description = "Print only the last N lines.")
+  Integer tail;
+
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Print only lines newer than this, such as 10m or 1h.")
+  Duration since;
+
+  @Option(names = "--timestamps", description = "Start each line with its RFC 3339 timestamp.")
+  boolean timestamps;
+
+  @Option(
+      names = {"-p", "--previous"},
+      description = "Read the previous, terminated instance of the container.")
+  boolean previous;
+
+  @Override
+  public Integer call() {
+    if (tail != null && tail < 0) {
+      throw new CliException(
+          ExitCodes.INVALID_INPUT, "--tail " + tail + " is negative; give a number of lines >= 0");
+    }
+    Console console = new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), false);
+    try (PodLauncher launcher = launcherOptions.build(ReferenceResolver.none())) {
+      PodRef ref = PodSelector.selectOne(pod, launcher, console);
+      String name = container != null ? container : onlyContainer(ref, launcher);
+      LogOptions.Builder options =
+          LogOptions.builder().follow(follow).timestamps(timestamps).previous(previous);
+      if (tail != null) {
+        options.tailLines(tail);
+      }
+      if (since != null) {
+        options.sinceTime(Instant.now().minus(since));
+      }
+      try (InputStream in = launcher.logs(ref, name, options.build())) {
+        copy(in, spec.commandLine().getOut());
+      } catch (PodNotFoundException e) {
+        throw new CliException(
+            ExitCodes.NOT_FOUND,
+            "container '"
+                + name
+                + "' of pod "
+                + PodDescriptions.name(ref)
+                + " not found or has no log yet; containers: "
+                + containerNames(launcher.status(ref).orElse(new PodStatus())),
+            e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  private static void copy(InputStream in, PrintWriter out) throws IOException {
+    Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+    char[] buffer = new char[8192];
+    for (int read = reader.read(buffer); read >= 0; read = reader.read(buffer)) {
+      out.write(buffer, 0, read);
+      out.flush();
+    }
+  }
+
+  private static String onlyContainer(PodRef ref, PodLauncher launcher) {
+    PodStatus status = launcher.status(ref).orElse(new PodStatus());
+    List<ContainerStatus> containers = status.getContainerStatuses();
+    if (containers != null && containers.size() == 1) {
+      return containers.get(0).getName();
+    }
+    throw new CliException(
+        ExitCodes.INVALID_INPUT,
+        "pod "
+            + PodDescriptions.name(ref)
+            + " has containers "
+            + containerNames(status)
+            + "; choose one with -c NAME");
+  }
+
+  private static List<String> containerNames(PodStatus status) {
+    List<String> names = new ArrayList<>();
+    if (status.getInitContainerStatuses() != null) {
+      status.getInitContainerStatuses().forEach(c -> names.add(c.getName()));
+    }
+    if (status.getContainerStatuses() != null) {
+      status.getContainerStatuses().forEach(c -> names.add(c.getName()));
+    }
+    return names;
+  }
+}

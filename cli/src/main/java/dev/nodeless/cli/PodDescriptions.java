@@ -1,0 +1,123 @@
+package dev.nodeless.cli;
+
+import dev.nodeless.PodPhases;
+import dev.nodeless.PodRef;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Short human descriptions of pod and container states, for status lines and errors. */
+final class PodDescriptions {
+  private PodDescriptions() {}
+
+  /** Returns the pod as {@code namespace/name}. */
+  static String name(PodRef ref) {
+    return ref.namespace() + "/" + ref.name();
+  }
+
+  /** Describes a container state, such as {@code running} or {@code exited with code 1 (Error)}. */
+  static String state(ContainerStatus container) {
+    ContainerState state = container.getState();
+    if (state == null) {
+      return "state unknown";
+    }
+    if (state.getRunning() != null) {
+      return "running";
+    }
+    if (state.getTerminated() != null) {
+      return exited(state.getTerminated());
+    }
+    if (state.getWaiting() != null) {
+      String reason = state.getWaiting().getReason();
+      return reason == null || reason.isEmpty() ? "waiting" : "waiting (" + reason + ")";
+    }
+    return "state unknown";
+  }
+
+  private static String exited(ContainerStateTerminated terminated) {
+    StringBuilder text = new StringBuilder("exited with code ").append(terminated.getExitCode());
+    if (terminated.getSignal() != null && terminated.getSignal() != 0) {
+      text.append(" after signal ").append(terminated.getSignal());
+    }
+    if (terminated.getReason() != null && !terminated.getReason().isEmpty()) {
+      text.append(" (").append(terminated.getReason()).append(")");
+    }
+    return text.toString();
+  }
+
+  /**
+   * Explains why a failed pod failed: each container that exited with a non-zero code, or the pod's
+   * reason and message when no container did.
+   */
+  static String failure(PodStatus status) {
+    List<String> causes = new ArrayList<>();
+    addFailedContainers(causes, "init container ", status.getInitContainerStatuses());
+    addFailedContainers(causes, "container ", status.getContainerStatuses());
+    if (!causes.isEmpty()) {
+      return String.join("; ", causes);
+    }
+    String reason = status.getReason();
+    String message = status.getMessage();
+    if (reason != null && message != null) {
+      return reason + ": " + message;
+    }
+    if (reason != null || message != null) {
+      return reason != null ? reason : message;
+    }
+    return "phase " + status.getPhase() + " with no reason given";
+  }
+
+  private static void addFailedContainers(
+      List<String> causes, String label, List<ContainerStatus> containers) {
+    if (containers == null) {
+      return;
+    }
+    for (ContainerStatus container : containers) {
+      ContainerStateTerminated terminated = terminatedState(container);
+      if (terminated != null && terminated.getExitCode() != null && terminated.getExitCode() != 0) {
+        causes.add(label + container.getName() + " " + exited(terminated));
+      }
+    }
+  }
+
+  private static ContainerStateTerminated terminatedState(ContainerStatus container) {
+    if (container.getState() != null && container.getState().getTerminated() != null) {
+      return container.getState().getTerminated();
+    }
+    if (container.getLastState() != null) {
+      return container.getLastState().getTerminated();
+    }
+    return null;
+  }
+
+  /** Returns the phase, with the pod's reason when it has one, such as {@code Failed (Evicted)}. */
+  static String phase(PodStatus status) {
+    String phase = status.getPhase() == null ? PodPhases.UNKNOWN : status.getPhase();
+    String reason = status.getReason();
+    return reason == null || reason.isEmpty() ? phase : phase + " (" + reason + ")";
+  }
+
+  /** Counts ready app containers as {@code ready/total}. */
+  static String ready(PodStatus status) {
+    List<ContainerStatus> containers = status.getContainerStatuses();
+    if (containers == null || containers.isEmpty()) {
+      return "0/0";
+    }
+    long ready = containers.stream().filter(c -> Boolean.TRUE.equals(c.getReady())).count();
+    return ready + "/" + containers.size();
+  }
+
+  /** Sums the restarts of the app containers. */
+  static int restarts(PodStatus status) {
+    List<ContainerStatus> containers = status.getContainerStatuses();
+    if (containers == null) {
+      return 0;
+    }
+    return containers.stream()
+        .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount())
+        .sum();
+  }
+}

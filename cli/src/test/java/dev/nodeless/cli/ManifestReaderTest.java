@@ -1,0 +1,215 @@
+package dev.nodeless.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nodeless.cli.ManifestReader.Manifests;
+import dev.nodeless.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestReaderTest {
+  /** Shared, because the first read through each new instance takes about a second. */
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  @TempDir Path folder;
+  private final List<String> notes = new ArrayList<>();
+
+  private Manifests read(InputStream stdin, String... files) {
+    return new ManifestReader(SERIALIZATION, stdin, notes::add).read(List.of(files));
+  }
+
+  private Manifests read(String... files) {
+    return read(InputStream.nullInputStream(), files);
+  }
+
+  private Path write(String name, String content) throws IOException {
+    return Files.writeString(folder.resolve(name), content);
+  }
+
+  @Test
+  void everyFixtureYieldsItsPods() {
+    for (String name : Fixtures.all()) {
+      Path file = TestFiles.fixture(folder, name);
+      List<Pod> expected = Fixtures.pods(name);
+
+      Manifests manifests = read(file.toString());
+
+      assertThat(manifests.pods()).as(name).hasSameSizeAs(expected);
+      for (int i = 0; i < expected.size(); i++) {
+        Pod pod = manifests.pods().get(i).pod();
+        assertThat(pod.getMetadata().getName())
+            .as(name)
+            .isEqualTo(expected.get(i).getMetadata().getName());
+        assertThat(pod.getSpec()).as(name).isEqualTo(expected.get(i).getSpec());
+      }
+    }
+  }
+
+  @Test
+  void flowStyleWithTrailingCommasParses() {
+    Path file = TestFiles.fixture(folder, "pods/commands.yaml");
+
+    Pod pod = read(file.toString()).pods().get(0).pod();
+
+    assertThat(pod.getMetadata().getName()).isEqualTo("command-demo");
+    assertThat(pod.getSpec().getContainers().get(0).getCommand()).containsExactly("printenv");
+    assertThat(pod.getSpec().getContainers().get(0).getArgs())
+        .containsExactly("HOSTNAME", "KUBERNETES_PORT");
+  }
+
+  @Test
+  void otherKindsAreListedAsIgnored() {
+    Path file = TestFiles.fixture(folder, "application/wordpress/wordpress-deployment.yaml");
+
+    Manifests manifests = read(file.toString());
+
+    assertThat(manifests.pods()).hasSize(1);
+    Pod pod = manifests.pods().get(0).pod();
+    assertThat(pod.getMetadata().getName()).isEqualTo("wordpress");
+    assertThat(pod.getMetadata().getLabels()).containsEntry("app", "wordpress");
+    assertThat(notes).anyMatch(note -> note.startsWith("ignored: Service wordpress in "));
+    assertThat(notes)
+        .anyMatch(note -> note.startsWith("ignored: PersistentVolumeClaim wp-pv-claim in "));
+    assertThat(notes)
+        .anyMatch(
+            note ->
+                note.startsWith("note: Deployment wordpress in ")
+                    && note.contains("runs as one pod, default/wordpress, from its pod template")
+                    && note.contains("replicas"));
+  }
+
+  @Test
+  void cronJobAndReplicaSetContributeTemplates() throws IOException {
+    Path file =
+        write(
+            "workloads.yaml",
+            """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: nightly, namespace: jobs}
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    metadata: {labels: {team: data}}
+                    spec: {restartPolicy: Never, containers: [{name: a, image: busybox}]}
+            ---
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: web}
+            spec:
+              replicas: 4
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: b, image: busybox}]}
+            """);
+
+    Manifests manifests = read(file.toString());
+
+    assertThat(manifests.pods()).hasSize(2);
+    Pod cron = manifests.pods().get(0).pod();
+    assertThat(cron.getMetadata().getName()).isEqualTo("nightly");
+    assertThat(cron.getMetadata().getNamespace()).isEqualTo("jobs");
+    assertThat(cron.getMetadata().getLabels()).containsEntry("team", "data");
+    assertThat(manifests.pods().get(1).pod().getMetadata().getName()).isEqualTo("web");
+    assertThat(notes)
+        .anyMatch(note -> note.contains("CronJob nightly") && note.contains("schedule"));
+    assertThat(notes).anyMatch(note -> note.contains("ReplicaSet web"));
+  }
+
+  @Test
+  void configMapsAndSecretsBecomeReferences() throws IOException {
+    Path file =
+        write(
+            "refs.json",
+            """
+            {"apiVersion": "v1", "kind": "List", "items": [
+              {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"k": "v"}},
+              {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"p": "x"}},
+              {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+               "spec": {"containers": [{"name": "a", "image": "busybox"}]}}
+            ]}
+            """);
+
+    Manifests manifests = read(file.toString());
+
+    assertThat(manifests.pods()).hasSize(1);
+    assertThat(manifests.references())
+        .extracting(object -> object.getKind())
+        .containsExactly("ConfigMap", "Secret");
+    assertThat(ManifestReader.resolver(manifests.references()).configMap("default", "c"))
+        .isPresent();
+    assertThat(notes).isEmpty();
+  }
+
+  @Test
+  void readsStdinForDash() {
+    String yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: piped}\nspec: {containers: []}\n";
+    InputStream stdin = new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8));
+
+    Manifests manifests = read(stdin, "-");
+
+    assertThat(manifests.pods())
+        .extracting(source -> source.pod().getMetadata().getName())
+        .containsExactly("piped");
+  }
+
+  @Test
+  void syntaxErrorNamesFileAndLine() throws IOException {
+    Path file = write("broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: x\nspec: [\n");
+
+    assertThatThrownBy(() -> read(file.toString()))
+        .isInstanceOfSatisfying(
+            CliException.class,
+            error -> assertThat(error.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT))
+        .hasMessageContaining("cannot parse " + file)
+        .hasMessageContaining("line 3")
+        .hasMessageContaining("Fix the YAML or JSON syntax");
+  }
+
+  @Test
+  void missingKindIsRejected() throws IOException {
+    Path file = write("kindless.yaml", "metadata: {name: x}\n");
+
+    assertThatThrownBy(() -> read(file.toString()))
+        .isInstanceOf(CliException.class)
+        .hasMessage(
+            "object 1 in "
+                + file
+                + " has no apiVersion and kind; add them, such as apiVersion: v1 and kind: Pod");
+  }
+
+  @Test
+  void duplicatePodsAreRejected() throws IOException {
+    String pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: twin}\nspec: {containers: []}\n";
+    Path first = write("a.yaml", pod);
+    Path second = write("b.yaml", pod);
+
+    assertThatThrownBy(() -> read(first.toString(), second.toString()))
+        .isInstanceOfSatisfying(
+            CliException.class,
+            error -> assertThat(error.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT))
+        .hasMessageContaining("pod default/twin is defined twice")
+        .hasMessageContaining("rename one of them");
+  }
+
+  @Test
+  void missingFileIsReported() {
+    assertThatThrownBy(() -> read(folder.resolve("nope.yaml").toString()))
+        .isInstanceOf(CliException.class)
+        .hasMessageContaining("nope.yaml not found");
+  }
+}

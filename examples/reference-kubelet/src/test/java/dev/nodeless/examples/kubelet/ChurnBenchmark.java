@@ -1,0 +1,276 @@
+package dev.nodeless.examples.kubelet;
+
+import dev.nodeless.PodLauncher;
+import dev.nodeless.PodPhases;
+import dev.nodeless.PodRef;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Churn benchmark of the reference kubelet: N pods bound to the node, all Running, all deleted,
+ * timed against launching and terminating the same pods directly through a {@link PodLauncher} on
+ * the local provider. Prints the ratio, the heap per tracked pod and how many pods or processes
+ * were left behind.
+ *
+ * <pre>
+ * ./mvnw -B -ntp -q -pl examples/reference-kubelet -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
+ * cd examples/reference-kubelet
+ * java -Xmx3g -cp target/test-classes:target/classes:$(cat target/test.classpath) \
+ *     dev.nodeless.examples.kubelet.ChurnBenchmark 1000
+ * </pre>
+ *
+ * <p>Both runs use the same pod (one container running {@code sleep}), the same provider settings
+ * and a grace period of 1 s. The kubelet's time starts before the first pod is created in the API
+ * and ends when the API has no pod, the launcher tracks none and no container process is left.
+ */
+public final class ChurnBenchmark {
+  private static final String NODE = "churn-node";
+  private static final Duration TIMEOUT = Duration.ofMinutes(15);
+
+  private final int pods;
+  private final String token = "nodeless-churn-" + UUID.randomUUID();
+
+  private ChurnBenchmark(int pods) {
+    this.pods = pods;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int pods = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    new ChurnBenchmark(pods).run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    System.out.printf(Locale.ROOT, "Churn of %d pods on the local provider%n", pods);
+    Result direct = direct(Files.createTempDirectory("churn-direct"));
+    Result kubelet = kubelet(Files.createTempDirectory("churn-kubelet"));
+    System.out.printf(
+        Locale.ROOT,
+        "direct launcher: %.2f s (Running after %.2f s), heap %.1f KiB per pod%n",
+        direct.totalSeconds,
+        direct.runningSeconds,
+        direct.heapPerPodKiB);
+    System.out.printf(
+        Locale.ROOT,
+        "kubelet:         %.2f s (Running after %.2f s), heap %.1f KiB per pod%n",
+        kubelet.totalSeconds,
+        kubelet.runningSeconds,
+        kubelet.heapPerPodKiB);
+    System.out.printf(
+        Locale.ROOT,
+        "ratio kubelet / direct: %.2f (goal <= 1.2); left behind: %d pods, %d processes%n",
+        kubelet.totalSeconds / direct.totalSeconds,
+        kubelet.leftPods + direct.leftPods,
+        kubelet.leftProcesses + direct.leftProcesses);
+    System.out.printf(
+        Locale.ROOT,
+        "pod directories left in the state directories: direct %d, kubelet %d%n",
+        direct.leftDirectories(),
+        kubelet.leftDirectories());
+  }
+
+  private record Result(
+      double runningSeconds,
+      double totalSeconds,
+      double heapPerPodKiB,
+      int leftPods,
+      int leftProcesses,
+      long leftDirectories) {}
+
+  private Result direct(Path stateDir) throws Exception {
+    try (PodLauncher launcher =
+        PodLauncher.builder()
+            .providerName("local")
+            .settings(TestCluster.config(NODE, stateDir).build().providerSettings())
+            .build()) {
+      long heapBefore = usedHeap();
+      long start = System.nanoTime();
+      List<CompletableFuture<PodRef>> launches = new ArrayList<>();
+      for (int i = 0; i < pods; i++) {
+        launches.add(launcher.launch(pod(i)));
+      }
+      List<PodRef> refs = new ArrayList<>();
+      for (CompletableFuture<PodRef> launch : launches) {
+        refs.add(launch.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+      }
+      List<CompletableFuture<?>> running = new ArrayList<>();
+      for (PodRef ref : refs) {
+        running.add(launcher.when(ref, status -> PodPhases.RUNNING.equals(status.getPhase())));
+      }
+      CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+          .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      double runningSeconds = seconds(start);
+      long heapRunning = usedHeap();
+      List<CompletableFuture<Void>> stops = new ArrayList<>();
+      for (PodRef ref : refs) {
+        stops.add(launcher.terminate(ref, Duration.ofSeconds(1)));
+      }
+      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+          .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      refs.forEach(launcher::forget);
+      waitFor(() -> processes().isEmpty());
+      double total = seconds(start);
+      return new Result(
+          runningSeconds,
+          total,
+          (heapRunning - heapBefore) / 1024.0 / pods,
+          launcher.list().size(),
+          processes().size(),
+          podDirectories(stateDir));
+    }
+  }
+
+  private Result kubelet(Path stateDir) throws Exception {
+    try (DemoApiServer api = DemoApiServer.start(0);
+        KubernetesClient client = api.newClient()) {
+      Kubelet kubelet =
+          Kubelet.start(
+              client,
+              TestCluster.config(NODE, stateDir)
+                  .nodeStatusInterval(Duration.ofSeconds(10))
+                  .lease(Duration.ofSeconds(40), Duration.ofSeconds(10))
+                  .reconcileInterval(Duration.ofSeconds(30))
+                  .podResyncPeriod(Duration.ofMinutes(5))
+                  .build());
+      try {
+        long heapBefore = usedHeap();
+        ExecutorService creators = Executors.newFixedThreadPool(4);
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> creates = new ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+          Pod pod = new PodBuilder(pod(i)).editSpec().withNodeName(NODE).endSpec().build();
+          creates.add(
+              CompletableFuture.runAsync(
+                  () -> client.pods().inNamespace("default").resource(pod).create(), creators));
+        }
+        CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new))
+            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        System.out.printf(
+            Locale.ROOT,
+            "  kubelet run: %d pods created in the API after %.2f s%n",
+            pods,
+            seconds(start));
+        waitFor(() -> countPhase(kubelet, PodPhases.RUNNING) == pods);
+        double runningSeconds = seconds(start);
+        long heapRunning = usedHeap();
+        List<CompletableFuture<Void>> deletes = new ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+          String name = "churn-" + i;
+          deletes.add(
+              CompletableFuture.runAsync(
+                  () ->
+                      client
+                          .pods()
+                          .inNamespace("default")
+                          .withName(name)
+                          .withGracePeriod(1)
+                          .delete(),
+                  creators));
+        }
+        CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        System.out.printf(
+            Locale.ROOT,
+            "  kubelet run: %d deletions requested after %.2f s%n",
+            pods,
+            seconds(start));
+        // The informer cache mirrors the API without listing 1,000 pods on every poll.
+        waitFor(
+            () ->
+                kubelet.pods().apiPods().isEmpty()
+                    && kubelet.launcher().list().isEmpty()
+                    && processes().isEmpty());
+        double total = seconds(start);
+        creators.shutdown();
+        return new Result(
+            runningSeconds,
+            total,
+            (heapRunning - heapBefore) / 1024.0 / pods,
+            client.pods().inNamespace("default").list().getItems().size()
+                + kubelet.launcher().list().size(),
+            processes().size(),
+            podDirectories(stateDir));
+      } finally {
+        kubelet.close();
+      }
+    }
+  }
+
+  private Pod pod(int index) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("churn-" + index)
+        .withNamespace("default")
+        .endMetadata()
+        .withNewSpec()
+        .withTerminationGracePeriodSeconds(1L)
+        .addNewContainer()
+        .withName("main")
+        .withImage("busybox")
+        .withCommand("sleep", "1000")
+        .addNewEnv()
+        .withName("NODELESS_BENCH_TOKEN")
+        .withValue(token)
+        .endEnv()
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private static long countPhase(Kubelet kubelet, String phase) {
+    return kubelet.pods().apiPods().stream()
+        .filter(pod -> pod.getStatus() != null && phase.equals(pod.getStatus().getPhase()))
+        .count();
+  }
+
+  private List<Long> processes() {
+    return ProcessScan.withToken(token);
+  }
+
+  /** Counts the pod directories that the local provider keeps in its state directory. */
+  private static long podDirectories(Path stateDir) throws java.io.IOException {
+    Path pods = stateDir.resolve("pods");
+    if (!Files.isDirectory(pods)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<Path> entries = Files.list(pods)) {
+      return entries.count();
+    }
+  }
+
+  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + TIMEOUT);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static long usedHeap() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+}

@@ -1,0 +1,431 @@
+package dev.nodeless.local;
+
+import dev.nodeless.ValidationProblem;
+import dev.nodeless.spi.ResolvedContainer;
+import dev.nodeless.spi.ResolvedPod;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HostPathVolumeSource;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lists what the process runtime cannot honour in a pod, each with its field path. The core
+ * validator has already checked the pod against the Kubernetes API rules.
+ */
+final class LocalValidator {
+  private static final Set<String> SUPPORTED_VOLUMES =
+      Set.of("emptyDir", "configMap", "secret", "downwardAPI", "projected", "hostPath");
+  private static final String HOST_RESOURCES_FIX =
+      "remove the field, or launch the pod on a provider that runs containers";
+
+  private final List<ValidationProblem> problems = new ArrayList<>();
+  private final boolean mountNamespaces;
+
+  private LocalValidator(boolean mountNamespaces) {
+    this.mountNamespaces = mountNamespaces;
+  }
+
+  static List<ValidationProblem> validate(ResolvedPod pod, boolean mountNamespaces) {
+    LocalValidator validator = new LocalValidator(mountNamespaces);
+    PodSpec spec = pod.pod().getSpec();
+    validator.podFields(spec);
+    validator.volumes(spec);
+    for (ResolvedContainer container : pod.initContainers()) {
+      validator.container(container);
+    }
+    for (ResolvedContainer container : pod.containers()) {
+      validator.container(container);
+    }
+    return List.copyOf(validator.problems);
+  }
+
+  private void podFields(PodSpec spec) {
+    if (spec.getOs() != null
+        && spec.getOs().getName() != null
+        && !"linux".equals(spec.getOs().getName())) {
+      problem(
+          "spec.os.name",
+          spec.getOs().getName(),
+          "the local provider runs Linux processes",
+          "set spec.os.name to linux or remove it");
+    }
+    if (spec.getHostAliases() != null && !spec.getHostAliases().isEmpty()) {
+      // TODO: honour hostAliases with a private /etc/hosts bind mount.
+      problem(
+          "spec.hostAliases",
+          null,
+          "the local provider shares the host's /etc/hosts and cannot add entries for one pod",
+          "remove hostAliases and use addresses, or add the names to the host's /etc/hosts");
+    }
+    if (Boolean.FALSE.equals(spec.getHostUsers())) {
+      problem(
+          "spec.hostUsers",
+          "false",
+          "the local provider runs processes in the host user namespace",
+          "remove hostUsers");
+    }
+    PodSecurityContext context = spec.getSecurityContext();
+    if (context != null) {
+      String path = "spec.securityContext";
+      identity(path + ".runAsUser", context.getRunAsUser());
+      identity(path + ".runAsGroup", context.getRunAsGroup());
+      identity(path + ".fsGroup", context.getFsGroup());
+      if (context.getSupplementalGroups() != null && !context.getSupplementalGroups().isEmpty()) {
+        identity(path + ".supplementalGroups", context.getSupplementalGroups());
+      }
+      runAsNonRoot(path + ".runAsNonRoot", context.getRunAsNonRoot());
+      if (context.getSysctls() != null && !context.getSysctls().isEmpty()) {
+        problem(
+            path + ".sysctls",
+            context.getSysctls().get(0).getName(),
+            "the local provider cannot set namespaced sysctls for one pod",
+            HOST_RESOURCES_FIX);
+      }
+      confinement(
+          path,
+          context.getSeccompProfile() == null ? null : context.getSeccompProfile().getType(),
+          context.getAppArmorProfile() == null ? null : context.getAppArmorProfile().getType(),
+          context.getSeLinuxOptions() != null);
+    }
+  }
+
+  private void volumes(PodSpec spec) {
+    List<Volume> volumes = spec.getVolumes() == null ? List.of() : spec.getVolumes();
+    for (int i = 0; i < volumes.size(); i++) {
+      Volume volume = volumes.get(i);
+      String path = "spec.volumes[" + i + "]";
+      String type = volumeType(volume);
+      if (type == null) {
+        continue;
+      }
+      if (!SUPPORTED_VOLUMES.contains(type)) {
+        problem(
+            path + "." + type,
+            volume.getName(),
+            "the local provider keeps volumes on this host without a storage driver, so "
+                + type
+                + " volumes are not supported",
+            "use an emptyDir or hostPath volume instead, or launch the pod on a cloud provider");
+      } else if (type.equals("emptyDir")
+          && volume.getEmptyDir().getMedium() != null
+          && volume.getEmptyDir().getMedium().startsWith("HugePages")) {
+        problem(
+            path + ".emptyDir.medium",
+            volume.getEmptyDir().getMedium(),
+            "the local provider cannot reserve huge pages",
+            "remove medium or set it to Memory");
+      } else if (type.equals("hostPath")) {
+        hostPath(path + ".hostPath", volume.getHostPath());
+      }
+    }
+  }
+
+  private void hostPath(String path, HostPathVolumeSource source) {
+    Path host = Path.of(source.getPath());
+    String type = source.getType() == null ? "" : source.getType();
+    boolean ok =
+        switch (type) {
+          case "", "DirectoryOrCreate", "FileOrCreate" -> true;
+          case "Directory" -> Files.isDirectory(host);
+          case "File" -> Files.isRegularFile(host);
+          case "Socket", "CharDevice", "BlockDevice" ->
+              Files.exists(host, LinkOption.NOFOLLOW_LINKS)
+                  && !Files.isRegularFile(host)
+                  && !Files.isDirectory(host);
+          default -> false;
+        };
+    if (!ok) {
+      problem(
+          path + ".path",
+          source.getPath(),
+          "no " + (type.isEmpty() ? "file" : type) + " exists at this path on the host",
+          "create it on the host, or set type to DirectoryOrCreate or FileOrCreate");
+    }
+  }
+
+  private void container(ResolvedContainer resolved) {
+    Container container = resolved.container();
+    String path = resolved.fieldPath();
+    if (resolved.command().isEmpty()) {
+      problem(
+          path + ".command",
+          null,
+          "the local provider runs host processes and cannot read the entrypoint of image \""
+              + container.getImage()
+              + "\"",
+          "set command (and args) to the program to run on this host, such as [\"sh\", \"-c\","
+              + " \"...\"]; or install podman or docker, which run the image (setting"
+              + " local.runtime)");
+    }
+    List<VolumeMount> mounts =
+        container.getVolumeMounts() == null ? List.of() : container.getVolumeMounts();
+    for (int i = 0; i < mounts.size(); i++) {
+      VolumeMount mount = mounts.get(i);
+      String mountPath = path + ".volumeMounts[" + i + "]";
+      if (!mountNamespaces) {
+        problem(
+            mountPath,
+            mount.getMountPath(),
+            "mounting volume \""
+                + mount.getName()
+                + "\" needs a private mount namespace, which this host does not allow (it needs root"
+                + " on Linux with the unshare tool)",
+            "run the launcher as root on Linux, or remove the mount");
+        continue;
+      }
+      if (mount.getSubPathExpr() != null && !mount.getSubPathExpr().isEmpty()) {
+        // TODO: expand subPathExpr with the container's environment.
+        problem(
+            mountPath + ".subPathExpr",
+            mount.getSubPathExpr(),
+            "the local provider does not expand subPathExpr yet",
+            "use a literal subPath");
+      }
+      if (mount.getMountPropagation() != null && !"None".equals(mount.getMountPropagation())) {
+        problem(
+            mountPath + ".mountPropagation",
+            mount.getMountPropagation(),
+            "the local provider mounts volumes privately to the container",
+            "remove mountPropagation or set it to None");
+      }
+    }
+    if (container.getVolumeDevices() != null && !container.getVolumeDevices().isEmpty()) {
+      problem(
+          path + ".volumeDevices",
+          container.getVolumeDevices().get(0).getName(),
+          "the local provider has no block volumes",
+          "remove volumeDevices");
+    }
+    if (container.getWorkingDir() != null
+        && !container.getWorkingDir().isEmpty()
+        && !mountNamespaces
+        && !Files.isDirectory(Path.of(container.getWorkingDir()))) {
+      problem(
+          path + ".workingDir",
+          container.getWorkingDir(),
+          "the directory does not exist on this host and cannot be created privately without a mount namespace",
+          "create the directory on the host or use an existing one");
+    }
+    resources(path, container);
+    SecurityContext context = container.getSecurityContext();
+    if (context != null) {
+      String contextPath = path + ".securityContext";
+      identity(contextPath + ".runAsUser", context.getRunAsUser());
+      identity(contextPath + ".runAsGroup", context.getRunAsGroup());
+      runAsNonRoot(contextPath + ".runAsNonRoot", context.getRunAsNonRoot());
+      Capabilities capabilities = context.getCapabilities();
+      if (capabilities != null
+          && ((capabilities.getAdd() != null && !capabilities.getAdd().isEmpty())
+              || (capabilities.getDrop() != null && !capabilities.getDrop().isEmpty()))) {
+        problem(
+            contextPath + ".capabilities",
+            String.valueOf(
+                capabilities.getAdd() == null ? capabilities.getDrop() : capabilities.getAdd()),
+            "the local provider runs processes with the launcher's capabilities and cannot add or drop any",
+            HOST_RESOURCES_FIX);
+      }
+      if (Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
+        problem(
+            contextPath + ".readOnlyRootFilesystem",
+            "true",
+            "the local provider runs processes on the host's root file system, which it cannot make read-only",
+            HOST_RESOURCES_FIX);
+      }
+      if (Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
+        // TODO: honour allowPrivilegeEscalation: false with setpriv --no-new-privs.
+        problem(
+            contextPath + ".allowPrivilegeEscalation",
+            "false",
+            "the local provider cannot set no_new_privs on its processes yet",
+            HOST_RESOURCES_FIX);
+      }
+      if (context.getProcMount() != null && !"Default".equals(context.getProcMount())) {
+        problem(
+            contextPath + ".procMount",
+            context.getProcMount(),
+            "the local provider shows the host's /proc",
+            HOST_RESOURCES_FIX);
+      }
+      confinement(
+          contextPath,
+          context.getSeccompProfile() == null ? null : context.getSeccompProfile().getType(),
+          context.getAppArmorProfile() == null ? null : context.getAppArmorProfile().getType(),
+          context.getSeLinuxOptions() != null);
+    }
+    probe(path + ".startupProbe", container.getStartupProbe(), container);
+    probe(path + ".livenessProbe", container.getLivenessProbe(), container);
+    probe(path + ".readinessProbe", container.getReadinessProbe(), container);
+    if (container.getLifecycle() != null) {
+      handler(path + ".lifecycle.postStart", container.getLifecycle().getPostStart(), container);
+      handler(path + ".lifecycle.preStop", container.getLifecycle().getPreStop(), container);
+    }
+  }
+
+  private void resources(String path, Container container) {
+    if (container.getResources() == null) {
+      return;
+    }
+    checkResourceNames(path + ".resources.limits", container.getResources().getLimits());
+    checkResourceNames(path + ".resources.requests", container.getResources().getRequests());
+  }
+
+  private void checkResourceNames(String path, Map<String, Quantity> amounts) {
+    if (amounts == null) {
+      return;
+    }
+    for (String resource : amounts.keySet()) {
+      if (resource.equals("cpu")
+          || resource.equals("memory")
+          || resource.equals("ephemeral-storage")) {
+        continue;
+      }
+      problem(
+          path + "." + resource,
+          amounts.get(resource).toString(),
+          "the local provider cannot allocate " + resource + " to a pod",
+          "remove " + resource + ", or launch the pod on a provider that offers it");
+    }
+  }
+
+  private void probe(String path, Probe probe, Container container) {
+    if (probe == null) {
+      return;
+    }
+    if (probe.getGrpc() != null) {
+      problem(
+          path + ".grpc",
+          String.valueOf(probe.getGrpc().getPort()),
+          "the local provider does not run gRPC health checks",
+          "use an exec probe that runs a gRPC health client, or an httpGet or tcpSocket probe");
+    }
+    if (probe.getHttpGet() != null) {
+      port(path + ".httpGet.port", probe.getHttpGet().getPort(), container);
+    }
+    if (probe.getTcpSocket() != null) {
+      port(path + ".tcpSocket.port", probe.getTcpSocket().getPort(), container);
+    }
+  }
+
+  private void handler(String path, LifecycleHandler handler, Container container) {
+    if (handler != null && handler.getHttpGet() != null) {
+      port(path + ".httpGet.port", handler.getHttpGet().getPort(), container);
+    }
+  }
+
+  private void port(String path, IntOrString port, Container container) {
+    if (port == null) {
+      problem(
+          path, null, "a probe port is required", "set the port number or a containerPort name");
+      return;
+    }
+    if (Probes.resolvePort(port, container) < 0) {
+      problem(
+          path,
+          port.getStrVal(),
+          "no containerPort of container \"" + container.getName() + "\" has this name",
+          "name one of its ports \"" + port.getStrVal() + "\" or use the port number");
+    }
+  }
+
+  private void identity(String path, Object value) {
+    if (value != null) {
+      // TODO: honour runAsUser, runAsGroup and groups with setpriv when the launcher is root.
+      problem(
+          path,
+          value.toString(),
+          "the local provider runs every process as the launcher's user and group",
+          "remove the field, or launch the pod on a provider that runs containers");
+    }
+  }
+
+  private void runAsNonRoot(String path, Boolean value) {
+    if (Boolean.TRUE.equals(value) && isRoot()) {
+      problem(
+          path,
+          "true",
+          "the launcher runs as root, so its processes would run as root",
+          "remove runAsNonRoot, or run the launcher as a user other than root");
+    }
+  }
+
+  private void confinement(String path, String seccomp, String appArmor, boolean seLinux) {
+    if (seccomp != null && !"Unconfined".equals(seccomp)) {
+      problem(
+          path + ".seccompProfile.type",
+          seccomp,
+          "the local provider cannot apply a seccomp profile",
+          "remove seccompProfile or set its type to Unconfined");
+    }
+    if (appArmor != null && !"Unconfined".equals(appArmor)) {
+      problem(
+          path + ".appArmorProfile.type",
+          appArmor,
+          "the local provider cannot apply an AppArmor profile",
+          "remove appArmorProfile or set its type to Unconfined");
+    }
+    if (seLinux) {
+      problem(
+          path + ".seLinuxOptions",
+          null,
+          "the local provider cannot apply SELinux labels",
+          "remove seLinuxOptions");
+    }
+  }
+
+  static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  static String volumeType(Volume volume) {
+    if (volume.getEmptyDir() != null) return "emptyDir";
+    if (volume.getConfigMap() != null) return "configMap";
+    if (volume.getSecret() != null) return "secret";
+    if (volume.getDownwardAPI() != null) return "downwardAPI";
+    if (volume.getProjected() != null) return "projected";
+    if (volume.getHostPath() != null) return "hostPath";
+    if (volume.getPersistentVolumeClaim() != null) return "persistentVolumeClaim";
+    if (volume.getCsi() != null) return "csi";
+    if (volume.getNfs() != null) return "nfs";
+    if (volume.getEphemeral() != null) return "ephemeral";
+    if (volume.getImage() != null) return "image";
+    if (volume.getIscsi() != null) return "iscsi";
+    if (volume.getAzureFile() != null) return "azureFile";
+    if (volume.getAzureDisk() != null) return "azureDisk";
+    if (volume.getAwsElasticBlockStore() != null) return "awsElasticBlockStore";
+    if (volume.getGcePersistentDisk() != null) return "gcePersistentDisk";
+    if (volume.getGitRepo() != null) return "gitRepo";
+    if (volume.getCephfs() != null) return "cephfs";
+    if (volume.getRbd() != null) return "rbd";
+    if (volume.getGlusterfs() != null) return "glusterfs";
+    if (volume.getFc() != null) return "fc";
+    if (volume.getFlexVolume() != null) return "flexVolume";
+    if (volume.getFlocker() != null) return "flocker";
+    if (volume.getCinder() != null) return "cinder";
+    if (volume.getPortworxVolume() != null) return "portworxVolume";
+    if (volume.getQuobyte() != null) return "quobyte";
+    if (volume.getScaleIO() != null) return "scaleIO";
+    if (volume.getStorageos() != null) return "storageos";
+    if (volume.getVsphereVolume() != null) return "vsphereVolume";
+    if (volume.getPhotonPersistentDisk() != null) return "photonPersistentDisk";
+    return null;
+  }
+
+  private void problem(String path, String value, String rule, String fix) {
+    problems.add(new ValidationProblem(path, value, rule, fix));
+  }
+}

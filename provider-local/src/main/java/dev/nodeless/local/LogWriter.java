@@ -1,0 +1,100 @@
+package dev.nodeless.local;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Writes the output of one container instance to its log file, one line per output line, each
+ * starting with its RFC 3339 UTC timestamp and a space. When the output ends it creates the {@code
+ * .done} marker that tells followers the instance stopped.
+ */
+final class LogWriter {
+  /** Longer lines are split, as container runtimes split them into partial entries. */
+  static final int MAX_LINE = 16 * 1024;
+
+  private final Path file;
+  private final Path doneMarker;
+  private final Clock clock;
+
+  LogWriter(Path file, Clock clock) {
+    this.file = file;
+    this.doneMarker = doneMarker(file);
+    this.clock = clock;
+  }
+
+  static Path doneMarker(Path logFile) {
+    String name = logFile.getFileName().toString();
+    return logFile.resolveSibling(name.substring(0, name.length() - ".log".length()) + ".done");
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** Creates the empty log file, so that readers find it before the first line. */
+  void create() throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, new byte[0], StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  /**
+   * Copies the stream until its end, timestamping each line. Blocks; runs on a log thread. Always
+   * marks the log done, also when reading fails.
+   */
+  void pump(InputStream output) throws IOException {
+    try (InputStream in = output;
+        OutputStream out =
+            new BufferedOutputStream(
+                Files.newOutputStream(file, StandardOpenOption.APPEND, StandardOpenOption.CREATE),
+                32 * 1024)) {
+      byte[] chunk = new byte[8192];
+      byte[] line = new byte[MAX_LINE];
+      int length = 0;
+      int read;
+      while ((read = in.read(chunk)) >= 0) {
+        for (int i = 0; i < read; i++) {
+          byte next = chunk[i];
+          if (next == '\n') {
+            writeLine(out, line, length);
+            length = 0;
+          } else {
+            line[length++] = next;
+            if (length == MAX_LINE) {
+              writeLine(out, line, length);
+              length = 0;
+            }
+          }
+        }
+        if (in.available() == 0) {
+          out.flush();
+        }
+      }
+      if (length > 0) {
+        writeLine(out, line, length);
+      }
+    } finally {
+      markDone();
+    }
+  }
+
+  /** Marks the log done without output, for an instance that never started. */
+  void markDone() throws IOException {
+    Files.write(doneMarker, new byte[0]);
+  }
+
+  private void writeLine(OutputStream out, byte[] line, int length) throws IOException {
+    out.write(
+        DateTimeFormatter.ISO_INSTANT.format(clock.instant()).getBytes(StandardCharsets.US_ASCII));
+    out.write(' ');
+    out.write(line, 0, length);
+    out.write('\n');
+  }
+}

@@ -1,0 +1,274 @@
+package dev.nodeless.local;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files of one pod under {@code <stateDir>/pods/<uid>/}:
+ *
+ * <ul>
+ *   <li>{@code pod.json}: the pod as launched;
+ *   <li>{@code status.json}: the latest status, replaced atomically on every change;
+ *   <li>{@code lock}: locked exclusively by the process that supervises the pod;
+ *   <li>{@code processes}: one line per running container instance, for crash recovery;
+ *   <li>{@code logs/<container>/<restartCount>.log}: one log per instance, with a {@code .done}
+ *       marker once it is complete;
+ *   <li>{@code volumes/<name>/}: emptyDir, configMap, secret, downwardAPI and projected volumes;
+ *   <li>{@code run/<instance>/}: scratch files and mount points of each instance.
+ * </ul>
+ *
+ * Terminate requests from other processes go to {@code <stateDir>/requests/<uid>.terminate}.
+ */
+final class PodDirectory {
+  static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  private final Path root;
+  private FileChannel lockChannel;
+  private FileLock lock;
+
+  PodDirectory(Path stateDir, String uid) {
+    this.root = podsDir(stateDir).resolve(uid);
+  }
+
+  static Path podsDir(Path stateDir) {
+    return stateDir.resolve("pods");
+  }
+
+  static Path requestsDir(Path stateDir) {
+    return stateDir.resolve("requests");
+  }
+
+  static Path terminateRequest(Path stateDir, String uid) {
+    return requestsDir(stateDir).resolve(uid + ".terminate");
+  }
+
+  Path root() {
+    return root;
+  }
+
+  boolean exists() {
+    return Files.isDirectory(root);
+  }
+
+  Path podFile() {
+    return root.resolve("pod.json");
+  }
+
+  Path statusFile() {
+    return root.resolve("status.json");
+  }
+
+  Path processesFile() {
+    return root.resolve("processes");
+  }
+
+  Path logFile(String container, int restartCount) {
+    return root.resolve("logs").resolve(container).resolve(restartCount + ".log");
+  }
+
+  Path volumesDir() {
+    return root.resolve("volumes");
+  }
+
+  Path volume(String name) {
+    return volumesDir().resolve(name);
+  }
+
+  Path runDir(String instanceId) {
+    return root.resolve("run").resolve(instanceId);
+  }
+
+  // ---- locking -------------------------------------------------------------------------------
+
+  /**
+   * Takes the supervisor lock without waiting.
+   *
+   * @return false when another process, or another provider in this JVM, holds it
+   */
+  synchronized boolean tryLock() throws IOException {
+    if (lock != null) {
+      return true;
+    }
+    FileChannel channel =
+        FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      FileLock taken = channel.tryLock();
+      if (taken == null) {
+        channel.close();
+        return false;
+      }
+      lockChannel = channel;
+      lock = taken;
+      return true;
+    } catch (OverlappingFileLockException e) {
+      channel.close();
+      return false;
+    }
+  }
+
+  synchronized void unlock() {
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockChannel != null) {
+        lockChannel.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      lock = null;
+      lockChannel = null;
+    }
+  }
+
+  // ---- files ---------------------------------------------------------------------------------
+
+  void writePod(Pod pod) throws IOException {
+    writeAtomically(podFile(), JSON.asJson(pod).getBytes(StandardCharsets.UTF_8));
+  }
+
+  void writeStatus(PodStatus status) throws IOException {
+    writeAtomically(statusFile(), JSON.asJson(status).getBytes(StandardCharsets.UTF_8));
+  }
+
+  Optional<Pod> readPod() {
+    return read(podFile(), Pod.class);
+  }
+
+  Optional<PodStatus> readStatus() {
+    return read(statusFile(), PodStatus.class);
+  }
+
+  private static <T> Optional<T> read(Path file, Class<T> type) {
+    try {
+      return Optional.of(JSON.unmarshal(Files.readString(file, StandardCharsets.UTF_8), type));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Stores the leftover records of the running instances, by instance ID. */
+  void writeProcesses(Map<String, String> records) throws IOException {
+    StringBuilder text = new StringBuilder();
+    records.forEach((id, record) -> text.append(id).append(' ').append(record).append('\n'));
+    writeAtomically(processesFile(), text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  Map<String, String> readProcesses() {
+    Map<String, String> records = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(processesFile(), StandardCharsets.UTF_8)) {
+        int space = line.indexOf(' ');
+        if (space > 0) {
+          records.put(line.substring(0, space), line.substring(space + 1));
+        }
+      }
+    } catch (IOException e) {
+      // No file: no instance was running.
+    }
+    return records;
+  }
+
+  /** Replaces a file so that readers see either the old or the new content, never a part. */
+  static void writeAtomically(Path file, byte[] content) throws IOException {
+    Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.write(temporary, content);
+    try {
+      Files.move(
+          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Deletes the volumes, secret files included, and the instances' scratch files. */
+  void deleteVolumes() throws IOException {
+    deleteTree(volumesDir());
+    deleteTree(root.resolve("run"));
+  }
+
+  /** Deletes everything of the pod. */
+  void deleteAll() throws IOException {
+    deleteTree(root);
+  }
+
+  /**
+   * Removes the pod at once by renaming its directory to a hidden name, then deletes the files on
+   * {@code executor}. Readers stop seeing the pod as soon as this returns.
+   */
+  void remove(Executor executor) throws IOException {
+    Path trash = root.resolveSibling(".removed-" + root.getFileName() + "-" + System.nanoTime());
+    try {
+      Files.move(root, trash, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    executor.execute(
+        () -> {
+          try {
+            deleteTree(trash);
+          } catch (IOException e) {
+            LoggerFactory.getLogger(PodDirectory.class)
+                .warn("Cannot delete the removed pod files in {}: {}", trash, e.toString());
+          }
+        });
+  }
+
+  static void deleteTree(Path tree) throws IOException {
+    if (!Files.exists(tree)) {
+      return;
+    }
+    Files.walkFileTree(
+        tree,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException error) throws IOException {
+            if (error instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw error;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException error)
+              throws IOException {
+            if (error != null && !(error instanceof NoSuchFileException)) {
+              throw error;
+            }
+            Files.deleteIfExists(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

@@ -1,0 +1,1171 @@
+package dev.nodeless.local;
+
+import dev.nodeless.PodRef;
+import dev.nodeless.local.ContainerLaunch.Mount;
+import dev.nodeless.local.RunningContainer.Exit;
+import dev.nodeless.spi.ContainerStates;
+import dev.nodeless.spi.EnvValue;
+import dev.nodeless.spi.KubeletStatus;
+import dev.nodeless.spi.ResolvedContainer;
+import dev.nodeless.spi.ResolvedPod;
+import dev.nodeless.spi.ResolvedVolume;
+import dev.nodeless.spi.VolumeFile;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one pod with the kubelet's semantics on a {@link ContainerRuntime}: init containers one at a
+ * time, native sidecars kept running, app containers together, restarts with crash-loop back-off,
+ * probes, lifecycle hooks, graceful termination and the pod status.
+ *
+ * <p>All state lives on the pod's {@link SerialExecutor} (the strand): every event (an exit, a
+ * probe result, a timer) is handed to the strand, so no field needs a lock and no thread waits.
+ */
+final class PodSupervisor {
+  private static final Logger LOG = LoggerFactory.getLogger(PodSupervisor.class);
+
+  /** The kubelet gives a container at least this long between SIGTERM and SIGKILL. */
+  private static final Duration MINIMUM_GRACE = Duration.ofSeconds(2);
+
+  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  static final String LOCAL_IP = "127.0.0.1";
+
+  private final LocalPodProvider provider;
+  private final ResolvedPod resolved;
+  private final Pod pod;
+  private final PodRef ref;
+  private final PodDirectory dir;
+  private final ContainerRuntime runtime;
+  private final SerialExecutor strand;
+  private final List<ContainerRun> inits = new ArrayList<>();
+  private final List<ContainerRun> apps = new ArrayList<>();
+  private final String restartPolicy;
+  private final Map<String, String> processRecords = new LinkedHashMap<>();
+  private final CompletableFuture<Void> finishedFuture = new CompletableFuture<>();
+
+  private Instant startTime;
+  private ContainerRuntime.Sandbox sandbox = ContainerRuntime.Sandbox.HOST;
+  private PodStatus lastStatus;
+  private boolean initialized;
+
+  /** Set once no container may start again: the pod completes, failed or is terminated. */
+  private boolean stopping;
+
+  private boolean terminating;
+  private boolean removeWhenFinished;
+  private boolean finished;
+  private Instant deadline;
+
+  PodSupervisor(LocalPodProvider provider, ResolvedPod resolved, PodDirectory dir) {
+    this.provider = provider;
+    this.resolved = resolved;
+    this.pod = resolved.pod();
+    this.ref = resolved.ref();
+    this.dir = dir;
+    this.runtime = provider.runtimeFor(resolved);
+    this.strand = new SerialExecutor(provider.workPool(), "pod " + ref);
+    String policy = pod.getSpec().getRestartPolicy();
+    this.restartPolicy = policy == null ? "Always" : policy;
+    for (ResolvedContainer container : resolved.initContainers()) {
+      inits.add(new ContainerRun(container));
+    }
+    for (ResolvedContainer container : resolved.containers()) {
+      apps.add(new ContainerRun(container));
+    }
+  }
+
+  PodRef ref() {
+    return ref;
+  }
+
+  PodDirectory dir() {
+    return dir;
+  }
+
+  /** Completes once nothing of the pod runs any more and its final status is written. */
+  CompletableFuture<Void> finished() {
+    return finishedFuture;
+  }
+
+  // ---- launch --------------------------------------------------------------------------------
+
+  /**
+   * Creates the pod's files, takes its lock and starts the first containers. On failure it removes
+   * whatever it created.
+   */
+  CompletableFuture<Void> launch() {
+    CompletableFuture<Void> accepted = new CompletableFuture<>();
+    strand.execute(
+        () -> {
+          try {
+            Files.createDirectories(dir.root().getParent());
+            boolean created;
+            try {
+              Files.createDirectory(dir.root());
+              created = dir.tryLock();
+            } catch (FileAlreadyExistsException e) {
+              created = false;
+            }
+            if (!created) {
+              // Another process launched the same UID at the same moment; its files stay.
+              LOG.info("Pod {} was launched by another process; launching nothing", ref);
+              finished = true;
+              provider.onFinished(this);
+              finishedFuture.complete(null);
+              accepted.complete(null);
+              return;
+            }
+            dir.writePod(pod);
+            writeVolumes();
+            sandbox = runtime.createSandbox(resolved, dir);
+            rememberProcess("sandbox", sandbox.record());
+            startTime = provider.clock().instant();
+            LOG.info("Started pod {} in {}", ref, dir.root());
+            accepted.complete(null);
+          } catch (IOException | RuntimeException e) {
+            LOG.warn("Launch of pod {} failed; removing its files: {}", ref, e.toString());
+            cleanUpFailedLaunch();
+            accepted.completeExceptionally(e);
+            return;
+          }
+          advance();
+        });
+    return accepted;
+  }
+
+  private void cleanUpFailedLaunch() {
+    finished = true;
+    sandbox.close();
+    try {
+      dir.unlock();
+      dir.deleteAll();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot remove the files of pod {} in {}: {}", ref, dir.root(), e.toString());
+    }
+    finishedFuture.complete(null);
+  }
+
+  private void writeVolumes() throws IOException {
+    boolean hostFiles = runtime.hostProcesses();
+    List<Volume> volumes =
+        pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+    for (Volume volume : volumes) {
+      Path target = dir.volume(volume.getName());
+      if (volume.getEmptyDir() != null) {
+        Files.createDirectories(target);
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxrwxrwx"));
+      } else if (volume.getHostPath() != null) {
+        String type = volume.getHostPath().getType() == null ? "" : volume.getHostPath().getType();
+        Path host = Path.of(volume.getHostPath().getPath());
+        if (type.equals("DirectoryOrCreate")) {
+          Files.createDirectories(host);
+        } else if (type.equals("FileOrCreate") && !Files.exists(host)) {
+          Files.createDirectories(host.getParent());
+          Files.createFile(host);
+        }
+      } else {
+        ResolvedVolume files = resolved.volumes().get(volume.getName());
+        writeFiles(target, files, hostFiles);
+      }
+    }
+  }
+
+  /**
+   * Writes a resolved volume. For host processes, secret files get only their owner's permission
+   * bits; containers get the modes of the spec, and the volumes directory is private instead.
+   */
+  private void writeFiles(Path target, ResolvedVolume volume, boolean hostFiles)
+      throws IOException {
+    Files.createDirectories(target);
+    if (!hostFiles) {
+      Files.setPosixFilePermissions(dir.volumesDir(), PosixFilePermissions.fromString("rwx------"));
+    }
+    boolean secret = hostFiles && volume != null && volume.secret();
+    Files.setPosixFilePermissions(
+        target, PosixFilePermissions.fromString(secret ? "rwx------" : "rwxr-xr-x"));
+    if (volume == null) {
+      return;
+    }
+    for (VolumeFile file : volume.files()) {
+      Path path = target.resolve(file.path()).normalize();
+      if (!path.startsWith(target)) {
+        throw new IOException("volume file path " + file.path() + " leaves the volume");
+      }
+      Files.createDirectories(path.getParent());
+      Files.write(path, file.content());
+      int mode = hostFiles && file.secret() ? (file.mode() & 0700) | 0400 : file.mode();
+      Files.setPosixFilePermissions(path, permissions(mode));
+    }
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+      PosixFilePermission.OTHERS_EXECUTE,
+      PosixFilePermission.OTHERS_WRITE,
+      PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.GROUP_WRITE,
+      PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE,
+      PosixFilePermission.OWNER_WRITE,
+      PosixFilePermission.OWNER_READ
+    };
+    for (int bit = 0; bit < order.length; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        set.add(order[bit]);
+      }
+    }
+    return set;
+  }
+
+  // ---- scheduling of containers --------------------------------------------------------------
+
+  /** Starts whatever may start now and notices completion. Runs on the strand. */
+  private void advance() {
+    if (finished) {
+      return;
+    }
+    if (!stopping && !initialized) {
+      if (!advanceInit()) {
+        publish();
+        return;
+      }
+      initialized = true;
+    }
+    if (!stopping) {
+      for (ContainerRun run : apps) {
+        if (!run.everStarted && run.instance == null && run.restartTimer == null) {
+          start(run);
+        }
+      }
+      if (apps.stream().allMatch(ContainerRun::doneForGood)) {
+        LOG.debug("All app containers of pod {} finished; stopping sidecars", ref);
+        beginStopping(null);
+      }
+    }
+    if (stopping) {
+      continueStopping();
+    }
+    publish();
+  }
+
+  /** Walks the init containers in order; returns true once all are done. */
+  private boolean advanceInit() {
+    for (ContainerRun run : inits) {
+      if (run.sidecar) {
+        if (!run.everStarted && run.instance == null) {
+          start(run);
+        }
+        if (!run.started) {
+          return false;
+        }
+        continue;
+      }
+      if (run.succeeded()) {
+        continue;
+      }
+      if (run.instance != null || run.restartTimer != null) {
+        return false;
+      }
+      if (run.everStarted) {
+        // Failed and not restarted: only under restartPolicy Never.
+        LOG.info("Init container {} of pod {} failed; the pod failed", run.name(), ref);
+        beginStopping(null);
+        continueStopping();
+        return false;
+      }
+      start(run);
+      return false;
+    }
+    return true;
+  }
+
+  private void start(ContainerRun run) {
+    String instanceId = ProcessRuntime.newInstanceId();
+    ResolvedContainer spec = run.spec;
+    List<String> command = new ArrayList<>(spec.command());
+    command.addAll(spec.args());
+    run.everStarted = true;
+    run.started = false;
+    run.ready = false;
+    run.postStartDone = false;
+    LogWriter log = new LogWriter(dir.logFile(run.name(), run.restartCount), provider.clock());
+    RunningContainer instance;
+    try {
+      ContainerLaunch launch =
+          new ContainerLaunch(
+              ref,
+              run.name(),
+              instanceId,
+              command,
+              environment(spec),
+              workingDir(spec.container()),
+              mounts(spec.container()),
+              limit(spec.container(), "memory"),
+              cpuLimit(spec.container()),
+              dir.runDir(instanceId),
+              log,
+              spec,
+              sandbox);
+      instance = runtime.start(launch);
+      run.waitingReason = null;
+    } catch (ContainerWaitingException e) {
+      waitToStart(run, e);
+      return;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot start container {} of pod {}: {}", run.name(), ref, e.toString());
+      Instant now = provider.clock().instant();
+      try {
+        log.markDone();
+      } catch (IOException ignored) {
+        LOG.debug("Cannot mark the log of {} done", run.name());
+      }
+      run.instance = null;
+      onExit(
+          run,
+          null,
+          new Exit(
+              ContainerStates.START_ERROR_EXIT_CODE,
+              ContainerStates.START_ERROR,
+              e.getMessage(),
+              now));
+      return;
+    }
+    run.instance = instance;
+    run.containerId = instance.id();
+    run.imageId = instance.imageId();
+    run.startedAt = instance.startedAt();
+    rememberProcess(instanceId, instance.record());
+    LOG.debug("Container {} of pod {} started as {}", run.name(), ref, instance.id());
+    run.instanceId = instanceId;
+    instance.exit().thenAcceptAsync(exit -> onExit(run, instance, exit), strand);
+
+    if (instance.exit().isDone()) {
+      // It never ran (a start error) or already ended; onExit reports it.
+      return;
+    }
+    LifecycleHandler postStart =
+        spec.container().getLifecycle() == null
+            ? null
+            : spec.container().getLifecycle().getPostStart();
+    if (postStart == null) {
+      markRunning(run);
+      return;
+    }
+    runHook(postStart, run, instance, gracePeriod())
+        .thenAcceptAsync(
+            result -> {
+              if (run.instance != instance || run.stopRequested) {
+                return;
+              }
+              if (result.success()) {
+                markRunning(run);
+              } else {
+                LOG.warn(
+                    "PostStart hook of container {} in pod {} failed ({}); killing the container",
+                    run.name(),
+                    ref,
+                    result.detail());
+                run.killedForRestart = true;
+                kill(run, gracePeriod());
+              }
+              publish();
+              advance();
+            },
+            strand);
+  }
+
+  private void markRunning(ContainerRun run) {
+    run.postStartDone = true;
+    Container container = run.spec.container();
+    run.started = container.getStartupProbe() == null;
+    run.ready = run.started && container.getReadinessProbe() == null;
+    if (container.getStartupProbe() != null) {
+      ProbeWorker startup =
+          new ProbeWorker(run, run.instance, ProbeKind.STARTUP, container.getStartupProbe());
+      run.probes.add(startup);
+      startup.start();
+    } else {
+      startRegularProbes(run);
+    }
+  }
+
+  private void startRegularProbes(ContainerRun run) {
+    Container container = run.spec.container();
+    List<ProbeWorker> added = new ArrayList<>();
+    if (container.getLivenessProbe() != null) {
+      added.add(
+          new ProbeWorker(run, run.instance, ProbeKind.LIVENESS, container.getLivenessProbe()));
+    }
+    if (container.getReadinessProbe() != null) {
+      added.add(
+          new ProbeWorker(run, run.instance, ProbeKind.READINESS, container.getReadinessProbe()));
+    }
+    run.probes.addAll(added);
+    added.forEach(ProbeWorker::start);
+  }
+
+  private void onExit(ContainerRun run, RunningContainer instance, Exit exit) {
+    if (instance != null && run.instance != instance) {
+      return;
+    }
+    run.instance = null;
+    run.stopProbes();
+    if (run.killTimer != null) {
+      run.killTimer.cancel(false);
+      run.killTimer = null;
+    }
+    if (run.instanceId != null) {
+      forgetProcess(run.instanceId);
+    }
+    run.killing = false;
+    run.started = false;
+    run.ready = false;
+    run.lastExit = exit;
+    run.state =
+        ContainerStates.terminated(
+            exit.exitCode(),
+            exit.reason() == null
+                ? ContainerStates.exitReason(exit.exitCode(), false)
+                : exit.reason(),
+            exit.message(),
+            instance == null ? null : run.startedAt,
+            exit.finishedAt(),
+            run.containerId);
+    LOG.debug(
+        "Container {} of pod {} exited with code {}{}",
+        run.name(),
+        ref,
+        exit.exitCode(),
+        exit.reason() == null ? "" : " (" + exit.reason() + ")");
+    boolean restart = !stopping && !run.stopRequested && shouldRestart(run, exit);
+    run.killedForRestart = false;
+    if (restart) {
+      scheduleRestart(run, exit.finishedAt());
+    }
+    advance();
+  }
+
+  private boolean shouldRestart(ContainerRun run, Exit exit) {
+    if (run.sidecar) {
+      return true;
+    }
+    if (run.init) {
+      return !"Never".equals(restartPolicy) && exit.exitCode() != 0;
+    }
+    if (run.killedForRestart) {
+      return !"Never".equals(restartPolicy);
+    }
+    return "Always".equals(restartPolicy)
+        || ("OnFailure".equals(restartPolicy) && exit.exitCode() != 0);
+  }
+
+  private void scheduleRestart(ContainerRun run, Instant finishedAt) {
+    Instant now = provider.clock().instant();
+    Duration delay = run.backOff.delay(finishedAt, now);
+    if (delay.isZero()) {
+      run.backOff.next(finishedAt);
+      restartNow(run);
+      return;
+    }
+    run.waitingBackOff = true;
+    run.backOffMessage = ContainerStates.crashLoopMessage(run.backOff.current(), run.name(), ref);
+    LOG.info("Container {} of pod {} is in back-off for {} ms", run.name(), ref, delay.toMillis());
+    run.restartTimer =
+        provider
+            .scheduler()
+            .schedule(
+                () ->
+                    strand.execute(
+                        () -> {
+                          run.restartTimer = null;
+                          run.waitingBackOff = false;
+                          if (stopping || finished) {
+                            advance();
+                            return;
+                          }
+                          run.backOff.next(finishedAt);
+                          restartNow(run);
+                          advance();
+                        }),
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+  }
+
+  private void restartNow(ContainerRun run) {
+    run.lastState = run.state;
+    run.restartCount++;
+    run.state = null;
+    LOG.debug("Restarting container {} of pod {} (restart {})", run.name(), ref, run.restartCount);
+    start(run);
+  }
+
+  /**
+   * The runtime cannot create the container yet, such as when its image cannot be pulled: it waits
+   * with the kubelet's reason, shows the back-off reason while the supervisor waits, then tries
+   * again. Restart counts do not change, as no container ran.
+   */
+  private void waitToStart(ContainerRun run, ContainerWaitingException e) {
+    LOG.info("Container {} of pod {} cannot start yet: {}", run.name(), ref, e.getMessage());
+    run.instance = null;
+    run.waitingReason = e.reason();
+    run.waitingMessage = e.getMessage();
+    publish();
+    run.pullBackOff.next(provider.clock().instant());
+    Duration delay = run.pullBackOff.current();
+    String backOffMessage =
+        e.reason().equals(e.backOffReason())
+            ? e.getMessage()
+            : "Back-off pulling image \"" + run.spec.container().getImage() + "\"";
+    run.restartTimer =
+        provider
+            .scheduler()
+            .schedule(
+                () ->
+                    strand.execute(
+                        () -> {
+                          run.restartTimer = null;
+                          if (stopping || finished) {
+                            advance();
+                            return;
+                          }
+                          start(run);
+                          advance();
+                        }),
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+    provider
+        .scheduler()
+        .schedule(
+            () ->
+                strand.execute(
+                    () -> {
+                      if (run.instance == null
+                          && run.restartTimer != null
+                          && e.reason().equals(run.waitingReason)) {
+                        run.waitingReason = e.backOffReason();
+                        run.waitingMessage = backOffMessage;
+                        publish();
+                      }
+                    }),
+            Math.min(delay.toMillis() / 2, 1000),
+            TimeUnit.MILLISECONDS);
+  }
+
+  // ---- stopping ------------------------------------------------------------------------------
+
+  /**
+   * Stops the pod: no container starts again, app containers and init containers stop now, and
+   * sidecars stop after them in reverse order.
+   *
+   * @param grace the grace period for each container, or null for the pod's own
+   */
+  private void beginStopping(Duration grace) {
+    if (!stopping) {
+      stopping = true;
+      deadline = provider.clock().instant().plus(grace == null ? gracePeriod() : grace);
+    }
+    for (ContainerRun run : all()) {
+      if (run.restartTimer != null) {
+        run.restartTimer.cancel(false);
+        run.restartTimer = null;
+      }
+    }
+    for (ContainerRun run : all()) {
+      if (!run.sidecar && run.instance != null) {
+        kill(run, remainingGrace());
+      }
+    }
+  }
+
+  private void continueStopping() {
+    boolean othersRunning = all().stream().anyMatch(run -> !run.sidecar && run.instance != null);
+    if (othersRunning) {
+      return;
+    }
+    for (int i = inits.size() - 1; i >= 0; i--) {
+      ContainerRun run = inits.get(i);
+      if (run.sidecar && run.instance != null) {
+        kill(run, remainingGrace());
+        return;
+      }
+    }
+    finish();
+  }
+
+  private Duration remainingGrace() {
+    Duration left = Duration.between(provider.clock().instant(), deadline);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /**
+   * Terminates the pod as a deletion does: stops every container, then removes the pod's files
+   * unless {@code keepFiles}.
+   */
+  CompletableFuture<Void> terminate(Duration grace, boolean keepFiles) {
+    strand.execute(
+        () -> {
+          if (finished) {
+            if (!keepFiles) {
+              removeFiles();
+            }
+            return;
+          }
+          LOG.info("Terminating pod {}", ref);
+          terminating = true;
+          removeWhenFinished |= !keepFiles;
+          if (stopping) {
+            Instant requested =
+                provider.clock().instant().plus(grace == null ? gracePeriod() : grace);
+            if (requested.isBefore(deadline)) {
+              deadline = requested;
+            }
+          }
+          beginStopping(grace);
+          for (ContainerRun run : all()) {
+            if (run.killing && run.instance != null && grace != null && grace.isZero()) {
+              run.instance.signal(true);
+            }
+          }
+          continueStopping();
+          publish();
+        });
+    return finishedFuture;
+  }
+
+  /** PreStop hook, SIGTERM, then SIGKILL when the grace period ends. Runs on the strand. */
+  private void kill(ContainerRun run, Duration grace) {
+    RunningContainer instance = run.instance;
+    if (instance == null || run.killing) {
+      return;
+    }
+    run.killing = true;
+    run.stopRequested |= stopping;
+    run.stopProbes();
+    LifecycleHandler preStop =
+        run.spec.container().getLifecycle() == null
+            ? null
+            : run.spec.container().getLifecycle().getPreStop();
+    if (grace.isZero()) {
+      instance.signal(true);
+      return;
+    }
+    Instant begin = provider.clock().instant();
+    CompletableFuture<Void> hook =
+        preStop == null || !run.postStartDone
+            ? CompletableFuture.completedFuture(null)
+            : runHook(preStop, run, instance, grace)
+                .thenAccept(
+                    result -> {
+                      if (!result.success()) {
+                        LOG.warn(
+                            "PreStop hook of container {} in pod {} failed: {}",
+                            run.name(),
+                            ref,
+                            result.detail());
+                      }
+                    });
+    hook.thenRunAsync(
+        () -> {
+          if (run.instance != instance) {
+            return;
+          }
+          Duration left = grace.minus(Duration.between(begin, provider.clock().instant()));
+          if (preStop != null && left.compareTo(MINIMUM_GRACE) < 0) {
+            left = MINIMUM_GRACE;
+          }
+          instance.signal(false);
+          run.killTimer =
+              provider
+                  .scheduler()
+                  .schedule(
+                      () -> {
+                        LOG.info(
+                            "Container {} of pod {} outlived its grace period; sending SIGKILL",
+                            run.name(),
+                            ref);
+                        instance.signal(true);
+                      },
+                      Math.max(0, left.toMillis()),
+                      TimeUnit.MILLISECONDS);
+        },
+        strand);
+  }
+
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    publish();
+    LOG.info("Pod {} finished in phase {}", ref, lastStatus.getPhase());
+    sandbox.close();
+    try {
+      dir.deleteVolumes();
+      Files.deleteIfExists(dir.processesFile());
+    } catch (IOException e) {
+      LOG.warn("Cannot remove the volumes of pod {}: {}", ref, e.toString());
+    }
+    dir.unlock();
+    if (removeWhenFinished) {
+      removeFiles();
+    }
+    provider.onFinished(this);
+    finishedFuture.complete(null);
+  }
+
+  private void removeFiles() {
+    try {
+      dir.remove(provider.workPool());
+      LOG.debug("Removed the files of pod {}", ref);
+    } catch (IOException e) {
+      LOG.warn("Cannot remove the files of pod {} in {}: {}", ref, dir.root(), e.toString());
+    }
+  }
+
+  // ---- hooks and probes ----------------------------------------------------------------------
+
+  private CompletableFuture<Probes.Result> runHook(
+      LifecycleHandler handler, ContainerRun run, RunningContainer instance, Duration timeout) {
+    if (handler.getSleep() != null && handler.getSleep().getSeconds() != null) {
+      CompletableFuture<Probes.Result> slept = new CompletableFuture<>();
+      long millis = Math.min(handler.getSleep().getSeconds() * 1000, timeout.toMillis());
+      provider
+          .scheduler()
+          .schedule(
+              () -> slept.complete(new Probes.Result(true, "slept")),
+              millis,
+              TimeUnit.MILLISECONDS);
+      return slept;
+    }
+    if (handler.getExec() == null && handler.getHttpGet() == null) {
+      // The kubelet does not run tcpSocket lifecycle handlers either.
+      return CompletableFuture.completedFuture(new Probes.Result(true, "no action to run"));
+    }
+    return provider
+        .probes()
+        .run(
+            handler.getExec(), handler.getHttpGet(), null, instance, run.spec.container(), timeout);
+  }
+
+  enum ProbeKind {
+    STARTUP,
+    LIVENESS,
+    READINESS
+  }
+
+  /** Runs one probe of one instance with the kubelet's timing and thresholds. */
+  private final class ProbeWorker {
+    private final ContainerRun run;
+    private final RunningContainer instance;
+    private final ProbeKind kind;
+    private final Probe probe;
+    private Boolean lastResult;
+    private int streak;
+    private boolean stopped;
+    private ScheduledFuture<?> timer;
+
+    ProbeWorker(ContainerRun run, RunningContainer instance, ProbeKind kind, Probe probe) {
+      this.run = run;
+      this.instance = instance;
+      this.kind = kind;
+      this.probe = probe;
+    }
+
+    void start() {
+      schedule(Duration.ofSeconds(value(probe.getInitialDelaySeconds(), 0)));
+    }
+
+    void stop() {
+      stopped = true;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+    }
+
+    private void schedule(Duration delay) {
+      if (stopped) {
+        return;
+      }
+      timer =
+          provider
+              .scheduler()
+              .schedule(
+                  () -> strand.execute(this::probeOnce), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void probeOnce() {
+      if (stopped || run.instance != instance) {
+        return;
+      }
+      Instant begin = provider.clock().instant();
+      Duration timeout = Duration.ofSeconds(Math.max(1, value(probe.getTimeoutSeconds(), 1)));
+      provider
+          .probes()
+          .run(
+              probe.getExec(),
+              probe.getHttpGet(),
+              probe.getTcpSocket(),
+              instance,
+              run.spec.container(),
+              timeout)
+          .thenAcceptAsync(result -> onResult(result, begin), strand);
+    }
+
+    private void onResult(Probes.Result result, Instant begin) {
+      if (stopped || run.instance != instance) {
+        return;
+      }
+      LOG.debug("{} probe of {} in pod {}: {}", kind, run.name(), ref, result.detail());
+      if (lastResult != null && lastResult == result.success()) {
+        streak++;
+      } else {
+        lastResult = result.success();
+        streak = 1;
+      }
+      int successThreshold = value(probe.getSuccessThreshold(), 1);
+      int failureThreshold = value(probe.getFailureThreshold(), 3);
+      if (result.success() && streak >= successThreshold) {
+        succeeded();
+      } else if (!result.success() && streak >= failureThreshold) {
+        failed(result);
+      }
+      if (!stopped) {
+        Duration period = Duration.ofSeconds(Math.max(1, value(probe.getPeriodSeconds(), 10)));
+        Duration elapsed = Duration.between(begin, provider.clock().instant());
+        Duration next = period.minus(elapsed);
+        schedule(next.isNegative() ? Duration.ZERO : next);
+      }
+      publish();
+    }
+
+    private void succeeded() {
+      switch (kind) {
+        case STARTUP -> {
+          stop();
+          run.probes.remove(this);
+          run.started = true;
+          run.ready = run.spec.container().getReadinessProbe() == null;
+          startRegularProbes(run);
+          advance();
+        }
+        case READINESS -> run.ready = true;
+        case LIVENESS -> {}
+      }
+    }
+
+    private void failed(Probes.Result result) {
+      switch (kind) {
+        case READINESS -> run.ready = false;
+        case STARTUP, LIVENESS -> {
+          LOG.info(
+              "Container {} of pod {} failed its {} probe ({}); restarting it",
+              run.name(),
+              ref,
+              kind.name().toLowerCase(java.util.Locale.ROOT),
+              result.detail());
+          run.killedForRestart = true;
+          Long probeGrace = probe.getTerminationGracePeriodSeconds();
+          kill(run, probeGrace == null ? gracePeriod() : Duration.ofSeconds(probeGrace));
+        }
+      }
+    }
+  }
+
+  private static int value(Integer value, int fallback) {
+    return value == null || value <= 0 ? fallback : value;
+  }
+
+  // ---- status --------------------------------------------------------------------------------
+
+  /** Computes the status and reports it when it changed. Runs on the strand. */
+  private void publish() {
+    if (startTime == null) {
+      return;
+    }
+    boolean hasInits = !inits.isEmpty();
+    KubeletStatus status =
+        KubeletStatus.of(pod)
+            .previous(lastStatus)
+            .terminal(terminating && all().stream().allMatch(run -> run.instance == null))
+            .hostIp(LOCAL_IP)
+            .podIp(LOCAL_IP)
+            .startTime(startTime);
+    for (ContainerRun run : all()) {
+      status.container(run.status(hasInits));
+    }
+    PodStatus computed = status.compute(provider.clock().instant());
+    if (computed.equals(lastStatus)) {
+      return;
+    }
+    lastStatus = computed;
+    try {
+      dir.writeStatus(computed);
+    } catch (IOException e) {
+      LOG.warn("Cannot write the status file of pod {}: {}", ref, e.toString());
+    }
+    provider.statusChanged(ref, computed);
+  }
+
+  // ---- container settings --------------------------------------------------------------------
+
+  private Map<String, String> environment(ResolvedContainer spec) {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (!runtime.hostProcesses()) {
+      // The image and the engine provide PATH, HOME and HOSTNAME.
+      spec.env().forEach(value -> env.put(value.name(), value.value()));
+      return env;
+    }
+    env.put("PATH", DEFAULT_PATH);
+    env.put("HOME", System.getProperty("user.home", "/"));
+    String hostname = pod.getSpec().getHostname();
+    env.put("HOSTNAME", hostname == null || hostname.isEmpty() ? ref.name() : hostname);
+    for (EnvValue value : spec.env()) {
+      env.put(value.name(), value.value());
+    }
+    return env;
+  }
+
+  private static String workingDir(Container container) {
+    String dir = container.getWorkingDir();
+    return dir == null || dir.isEmpty() ? "/" : dir;
+  }
+
+  private List<Mount> mounts(Container container) throws IOException {
+    List<Mount> mounts = new ArrayList<>();
+    if (container.getVolumeMounts() == null) {
+      return mounts;
+    }
+    Map<String, Volume> volumes = new LinkedHashMap<>();
+    if (pod.getSpec().getVolumes() != null) {
+      pod.getSpec().getVolumes().forEach(volume -> volumes.put(volume.getName(), volume));
+    }
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      Volume volume = volumes.get(mount.getName());
+      if (volume == null) {
+        throw new IOException("volume " + mount.getName() + " is not defined in spec.volumes");
+      }
+      boolean managed = volume.getHostPath() == null;
+      Path source =
+          managed ? dir.volume(volume.getName()) : Path.of(volume.getHostPath().getPath());
+      if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
+        Path sub = source.resolve(mount.getSubPath()).normalize();
+        if (!sub.startsWith(source)) {
+          throw new IOException(
+              "subPath " + mount.getSubPath() + " leaves volume " + mount.getName());
+        }
+        if (!Files.exists(sub)) {
+          Files.createDirectories(sub);
+        }
+        source = sub;
+      }
+      boolean alwaysReadOnly =
+          volume.getConfigMap() != null
+              || volume.getSecret() != null
+              || volume.getDownwardAPI() != null
+              || volume.getProjected() != null;
+      mounts.add(
+          new Mount(
+              source,
+              mount.getMountPath(),
+              alwaysReadOnly || Boolean.TRUE.equals(mount.getReadOnly()),
+              Files.isDirectory(source)));
+    }
+    return mounts;
+  }
+
+  private static Long limit(Container container, String resource) {
+    if (container.getResources() == null || container.getResources().getLimits() == null) {
+      return null;
+    }
+    Quantity quantity = container.getResources().getLimits().get(resource);
+    return quantity == null ? null : Quantity.getAmountInBytes(quantity).longValue();
+  }
+
+  private static BigDecimal cpuLimit(Container container) {
+    if (container.getResources() == null || container.getResources().getLimits() == null) {
+      return null;
+    }
+    Quantity quantity = container.getResources().getLimits().get("cpu");
+    return quantity == null ? null : Quantity.getAmountInBytes(quantity);
+  }
+
+  /** Returns the pod's {@code terminationGracePeriodSeconds}, 30 s when unset. */
+  Duration gracePeriod() {
+    Long seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+    return Duration.ofSeconds(seconds == null ? 30 : seconds);
+  }
+
+  private void rememberProcess(String instanceId, String record) {
+    if (record.isEmpty()) {
+      return;
+    }
+    processRecords.put(instanceId, record);
+    writeProcesses();
+  }
+
+  /**
+   * Forgets a stopped instance. The file keeps its record until the next write: a stale record is
+   * harmless because recovery checks the PID's start time before it signals.
+   */
+  private void forgetProcess(String instanceId) {
+    processRecords.remove(instanceId);
+  }
+
+  private void writeProcesses() {
+    try {
+      dir.writeProcesses(processRecords);
+    } catch (IOException e) {
+      LOG.warn("Cannot write the process list of pod {}: {}", ref, e.toString());
+    }
+  }
+
+  private List<ContainerRun> all() {
+    List<ContainerRun> all = new ArrayList<>(inits);
+    all.addAll(apps);
+    return all;
+  }
+
+  // ---- per-container state -------------------------------------------------------------------
+
+  /** The state of one container of the pod across its restarts. */
+  private final class ContainerRun {
+    final ResolvedContainer spec;
+    final boolean init;
+    final boolean sidecar;
+    final BackOff backOff;
+    final BackOff pullBackOff;
+    final List<ProbeWorker> probes = new ArrayList<>();
+    int restartCount;
+    RunningContainer instance;
+    String instanceId;
+    String containerId;
+    Instant startedAt;
+    ContainerState state;
+    ContainerState lastState;
+    Exit lastExit;
+    boolean everStarted;
+    boolean postStartDone;
+    boolean started;
+    boolean ready;
+    boolean killing;
+    boolean killedForRestart;
+    boolean stopRequested;
+    boolean waitingBackOff;
+    String backOffMessage;
+    String waitingReason;
+    String waitingMessage;
+    String imageId;
+    ScheduledFuture<?> restartTimer;
+    ScheduledFuture<?> killTimer;
+
+    ContainerRun(ResolvedContainer spec) {
+      this.spec = spec;
+      this.init = spec.init();
+      this.sidecar = spec.sidecar();
+      LocalSettings settings = provider.settings();
+      this.backOff =
+          new BackOff(settings.backOffInitial(), settings.backOffMax(), settings.backOffReset());
+      this.pullBackOff =
+          new BackOff(settings.backOffInitial(), settings.backOffMax(), settings.backOffReset());
+    }
+
+    String name() {
+      return spec.name();
+    }
+
+    boolean succeeded() {
+      return instance == null
+          && restartTimer == null
+          && lastExit != null
+          && lastExit.exitCode() == 0
+          && state != null
+          && state.getTerminated() != null;
+    }
+
+    /** Whether this app container stopped and will not start again. */
+    boolean doneForGood() {
+      return everStarted && instance == null && restartTimer == null;
+    }
+
+    void stopProbes() {
+      probes.forEach(ProbeWorker::stop);
+      probes.clear();
+    }
+
+    ContainerStatus status(boolean podHasInits) {
+      if (!everStarted) {
+        return ContainerStates.notCreatedStatus(name(), spec.container().getImage(), podHasInits);
+      }
+      ContainerState current;
+      String id = null;
+      if (waitingReason != null && instance == null) {
+        current = ContainerStates.waiting(waitingReason, waitingMessage);
+      } else if (waitingBackOff) {
+        current = ContainerStates.waiting(ContainerStates.CRASH_LOOP_BACK_OFF, backOffMessage);
+      } else if (instance != null && postStartDone) {
+        current = ContainerStates.running(startedAt);
+        id = containerId;
+      } else if (instance != null || state == null) {
+        current = ContainerStates.notCreated(podHasInits);
+      } else {
+        current = state;
+        id = containerId;
+      }
+      ContainerState last;
+      if (waitingBackOff) {
+        last = state;
+      } else if (lastState != null) {
+        last = lastState;
+      } else {
+        last = new ContainerState();
+      }
+      boolean initDone =
+          init
+              && !sidecar
+              && current.getTerminated() != null
+              && current.getTerminated().getExitCode() == 0;
+      return new ContainerStatusBuilder()
+          .withName(name())
+          .withImage(spec.container().getImage() == null ? "" : spec.container().getImage())
+          .withImageID(id == null || imageId == null ? "" : imageId)
+          .withContainerID(id)
+          .withReady(ready || initDone)
+          .withStarted(instance != null && started)
+          .withRestartCount(restartCount)
+          .withState(current)
+          .withLastState(last)
+          .build();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.nodeless.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.nodeless.PodRef;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
+import org.junit.jupiter.api.Test;
+
+class LimitsTest extends LocalTestSupport {
+
+  @Test
+  void memoryLimitKillsWithOomKilled() {
+    assumeTrue(Cgroups.detect().isPresent(), "this host gives no writable cgroups");
+    PodRef ref =
+        launch(
+            pod(
+                    "hungry",
+                    shell("main", "head -c 200m /dev/zero | tail > /dev/null")
+                        .withNewResources()
+                        .addToLimits("memory", new Quantity("32Mi"))
+                        .addToLimits("cpu", new Quantity("500m"))
+                        .endResources()
+                        .build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .build());
+
+    PodStatus status = awaitPhase(ref, "Failed");
+
+    ContainerStateTerminated terminated = container(status, "main").getState().getTerminated();
+    assertThat(terminated.getReason()).isEqualTo("OOMKilled");
+    assertThat(terminated.getExitCode()).isEqualTo(137);
+    assertThat(status.getQosClass()).isEqualTo("Guaranteed");
+  }
+
+  @Test
+  void missingCommandReportsStartError() {
+    PodRef ref =
+        launch(
+            pod("missing", shell("main", "").withCommand("no-such-program-xyz").build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .build());
+
+    PodStatus status = awaitPhase(ref, "Failed");
+
+    ContainerStateTerminated terminated = container(status, "main").getState().getTerminated();
+    assertThat(terminated.getReason()).isEqualTo("StartError");
+    assertThat(terminated.getExitCode()).isEqualTo(128);
+    assertThat(terminated.getMessage()).contains("executable file not found in $PATH");
+  }
+}

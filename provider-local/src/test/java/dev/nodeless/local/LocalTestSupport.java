@@ -1,0 +1,173 @@
+package dev.nodeless.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nodeless.LogOptions;
+import dev.nodeless.PodLauncher;
+import dev.nodeless.PodRef;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starts a launcher on the local provider with a private state directory and short back-off, and
+ * checks after each test that no process of the test outlived {@code close()}.
+ */
+abstract class LocalTestSupport {
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @TempDir Path stateDir;
+  PodLauncher launcher;
+
+  /** Appears in the command line of every test container, to find leaked processes. */
+  final String token = "nodeless-test-" + UUID.randomUUID();
+
+  @BeforeEach
+  void openLauncher() {
+    launcher = launcher(Map.of());
+  }
+
+  @AfterEach
+  void closeLauncher() {
+    launcher.close();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(processesOf(token)).as("leaked processes").isEmpty());
+  }
+
+  PodLauncher launcher(Map<String, String> extra) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put(LocalSettings.STATE_DIR, stateDir.toString());
+    settings.put(LocalSettings.BACK_OFF_INITIAL, "500ms");
+    settings.put(LocalSettings.BACK_OFF_MAX, "2s");
+    settings.put(LocalSettings.POLL_INTERVAL, "50ms");
+    // These tests describe the process runtime; ContainerRuntimeTest covers containers.
+    settings.put(ContainerSettings.RUNTIME, ContainerSettings.PROCESS);
+    settings.putAll(extra);
+    return PodLauncher.builder().providerName("local").settings(settings).build();
+  }
+
+  /** Processes whose environment holds the token; it survives {@code exec}, unlike argv. */
+  static List<Long> processesOf(String token) {
+    byte[] needle = token.getBytes(StandardCharsets.US_ASCII);
+    List<Long> found = new java.util.ArrayList<>();
+    try (java.nio.file.DirectoryStream<Path> entries =
+        java.nio.file.Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path entry : entries) {
+        try {
+          byte[] environ = java.nio.file.Files.readAllBytes(entry.resolve("environ"));
+          if (indexOf(environ, needle) >= 0) {
+            found.add(Long.parseLong(entry.getFileName().toString()));
+          }
+        } catch (IOException e) {
+          // The process ended while reading.
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return found;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** A container that runs {@code script} with {@code sh -c}. */
+  ContainerBuilder shell(String name, String script) {
+    return new ContainerBuilder()
+        .withName(name)
+        .withImage("busybox")
+        .withCommand("sh", "-c", script)
+        .addNewEnv()
+        .withName("NODELESS_TEST_TOKEN")
+        .withValue(token)
+        .endEnv();
+  }
+
+  static PodBuilder pod(String name, Container... containers) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withContainers(containers)
+        .withTerminationGracePeriodSeconds(5L)
+        .endSpec();
+  }
+
+  PodRef launch(Pod pod) {
+    return launcher.launchAndWait(pod, TIMEOUT);
+  }
+
+  PodStatus awaitStatus(PodRef ref, Predicate<PodStatus> condition) {
+    return launcher
+        .when(ref, condition)
+        .orTimeout(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+        .join();
+  }
+
+  PodStatus awaitPhase(PodRef ref, String phase) {
+    return awaitStatus(ref, status -> phase.equals(status.getPhase()));
+  }
+
+  String logs(PodRef ref, String container) {
+    return logs(ref, container, LogOptions.ofDefaults());
+  }
+
+  String logs(PodRef ref, String container, LogOptions options) {
+    try (InputStream in = launcher.logs(ref, container, options)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ContainerStatus container(PodStatus status, String name) {
+    return java.util.stream.Stream.concat(
+            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
+        .filter(found -> name.equals(found.getName()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no status for container " + name));
+  }
+
+  static PodCondition condition(PodStatus status, String type) {
+    return status.getConditions().stream()
+        .filter(found -> type.equals(found.getType()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  static boolean conditionTrue(PodStatus status, String type) {
+    return status.getConditions().stream()
+        .anyMatch(found -> type.equals(found.getType()) && "True".equals(found.getStatus()));
+  }
+}

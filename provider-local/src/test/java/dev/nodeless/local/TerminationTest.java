@@ -1,0 +1,134 @@
+package dev.nodeless.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nodeless.PodRef;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TerminationTest extends LocalTestSupport {
+
+  @Test
+  void sigtermIgnoringTreeIsKilledAfterGrace() {
+    PodRef ref =
+        launch(
+            pod(
+                    "stubborn",
+                    shell(
+                            "main",
+                            "trap '' TERM; sh -c \"trap '' TERM; sleep 1000\" & echo started; wait")
+                        .build())
+                .build());
+    awaitPhase(ref, "Running");
+    await().atMost(TIMEOUT).until(() -> processesOf(token).size() >= 2);
+
+    Instant begin = Instant.now();
+    launcher.terminateAndWait(ref, Duration.ofSeconds(2), TIMEOUT);
+    Duration took = Duration.between(begin, Instant.now());
+
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+    assertThat(processesOf(token)).isEmpty();
+    PodStatus status = launcher.status(ref).orElseThrow();
+    assertThat(status.getPhase()).isEqualTo("Failed");
+    assertThat(container(status, "main").getState().getTerminated().getExitCode()).isEqualTo(137);
+    assertThat(Files.exists(stateDir.resolve("pods").resolve(ref.uid()))).isFalse();
+  }
+
+  @Test
+  void postStartAndPreStopHooksRun() {
+    Path started = stateDir.resolve("post-start");
+    Path stopping = stateDir.resolve("pre-stop");
+    PodRef ref =
+        launch(
+            pod(
+                    "hooks",
+                    shell("main", "exec sleep 1000")
+                        .withNewLifecycle()
+                        .withNewPostStart()
+                        .withNewExec()
+                        .withCommand("sh", "-c", "echo up > " + started)
+                        .endExec()
+                        .endPostStart()
+                        .withNewPreStop()
+                        .withNewExec()
+                        .withCommand("sh", "-c", "echo down > " + stopping)
+                        .endExec()
+                        .endPreStop()
+                        .endLifecycle()
+                        .build())
+                .build());
+
+    awaitPhase(ref, "Running");
+    assertThat(started).exists();
+    launcher.terminateAndWait(ref, Duration.ofSeconds(5), TIMEOUT);
+
+    assertThat(stopping).hasContent("down");
+  }
+
+  @Test
+  void failingPostStartKillsContainer() {
+    PodRef ref =
+        launch(
+            pod(
+                    "poststart-fails",
+                    shell("main", "exec sleep 1000")
+                        .withNewLifecycle()
+                        .withNewPostStart()
+                        .withNewExec()
+                        .withCommand("sh", "-c", "exit 1")
+                        .endExec()
+                        .endPostStart()
+                        .endLifecycle()
+                        .build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .withTerminationGracePeriodSeconds(1L)
+                .endSpec()
+                .build());
+
+    PodStatus status = awaitPhase(ref, "Failed");
+
+    assertThat(container(status, "main").getState().getTerminated().getExitCode()).isEqualTo(143);
+  }
+
+  @Test
+  void launchIsIdempotentOnUid() {
+    Pod pod =
+        pod("twice", shell("main", "exec sleep 1000").build())
+            .editMetadata()
+            .withUid("fixed-uid-1")
+            .endMetadata()
+            .build();
+
+    PodRef first = launch(pod);
+    PodRef second = launch(pod);
+    awaitPhase(first, "Running");
+
+    assertThat(second).isEqualTo(first);
+    assertThat(processesOf(token)).hasSize(1);
+  }
+
+  @Test
+  void terminatingUnknownPodSucceeds() {
+    launcher.terminateAndWait(
+        new PodRef("default", "ghost", "no-such-uid"), Duration.ofSeconds(1), TIMEOUT);
+  }
+
+  @Test
+  void closeStopsRunningPods() {
+    PodRef ref = launch(pod("closing", shell("main", "exec sleep 1000").build()).build());
+    awaitPhase(ref, "Running");
+
+    launcher.close();
+
+    assertThat(processesOf(token)).isEmpty();
+    assertThat(new PodDirectory(stateDir, ref.uid()).readStatus().orElseThrow().getPhase())
+        .isEqualTo("Failed");
+  }
+}
