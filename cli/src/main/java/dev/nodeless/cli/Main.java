@@ -27,6 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Runs Kubernetes pods without owning a node.",
     subcommands = {
       RunCommand.class,
+      PlanCommand.class,
       ListCommand.class,
       LogsCommand.class,
       RemoveCommand.class,
@@ -36,7 +37,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every pod succeeded, or the command did what it was asked",
-      "1:a pod failed or could not be launched",
+      "1:a pod failed or could not be launched, or plan found no provider for a pod",
       "2:invalid command line or manifest; nothing was started",
       "3:pod or container not found",
       "124:--timeout passed; the pods were terminated",

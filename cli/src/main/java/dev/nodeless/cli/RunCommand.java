@@ -201,24 +201,30 @@ final class RunCommand implements Callable<Integer> {
         continue;
       }
       invalid++;
-      message
-          .append(message.length() == 0 ? "" : "\n")
-          .append("invalid pod ")
-          .append(ManifestReader.namespaceOf(pod.getMetadata()))
-          .append("/")
-          .append(pod.getMetadata().getName() == null ? "(unnamed)" : pod.getMetadata().getName())
-          .append(" from ")
-          .append(sources.get(i).origin())
-          .append(": ")
-          .append(problems.size())
-          .append(problems.size() == 1 ? " problem" : " problems");
-      for (ValidationProblem problem : problems) {
-        message.append("\n  - ").append(problem.describe());
-      }
+      appendProblems(message, pod, sources.get(i).origin(), problems);
     }
     if (invalid > 0) {
       message.append("\nNothing was started. Fix the fields above and run again.");
       throw new CliException(ExitCodes.INVALID_INPUT, message.toString());
+    }
+  }
+
+  /** Appends one pod's problems, one per line, to a message that may already list others. */
+  static void appendProblems(
+      StringBuilder message, Pod pod, String origin, List<ValidationProblem> problems) {
+    message
+        .append(message.length() == 0 ? "" : "\n")
+        .append("invalid pod ")
+        .append(ManifestReader.namespaceOf(pod.getMetadata()))
+        .append("/")
+        .append(pod.getMetadata().getName() == null ? "(unnamed)" : pod.getMetadata().getName())
+        .append(" from ")
+        .append(origin)
+        .append(": ")
+        .append(problems.size())
+        .append(problems.size() == 1 ? " problem" : " problems");
+    for (ValidationProblem problem : problems) {
+      message.append("\n  - ").append(problem.describe());
     }
   }
 

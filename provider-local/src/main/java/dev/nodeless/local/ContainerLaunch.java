@@ -1,6 +1,7 @@
 package dev.nodeless.local;
 
 import dev.nodeless.PodRef;
+import dev.nodeless.spi.ResolvedContainer;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param cpuLimitCores the CPU limit in cores, or {@code null} for none
  * @param runDir a private directory of the pod for this instance's scratch files
  * @param log where the instance's output goes
+ * @param spec the container as resolved, for runtimes that read its image and security settings
+ * @param sandbox the pod's sandbox from {@link ContainerRuntime#createSandbox}
  */
 record ContainerLaunch(
     PodRef pod,
@@ -33,7 +36,9 @@ record ContainerLaunch(
     Long memoryLimitBytes,
     BigDecimal cpuLimitCores,
     Path runDir,
-    LogWriter log) {
+    LogWriter log,
+    ResolvedContainer spec,
+    ContainerRuntime.Sandbox sandbox) {
 
   ContainerLaunch {
     Objects.requireNonNull(pod, "pod");

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Starts and stops container instances for {@link PodSupervisor}, which owns everything the kubelet
- * decides (ordering, restarts, back-off, probes, hooks, status). A runtime only runs one instance
- * of one container at a time: host processes ({@link ProcessRuntime}) now, an OCI engine later.
+ * decides (ordering, restarts, back-off, probes, hooks, status). A runtime runs one instance of one
+ * container at a time: host processes ({@link ProcessRuntime}) or containers of podman or docker
+ * ({@link EngineRuntime}), inside the pod's {@link Sandbox}.
  *
  * <p>Implementations are thread-safe. {@link #start} may block for the time it takes to create the
  * instance, so callers run it off the shared scheduler.
@@ -22,8 +23,27 @@ interface ContainerRuntime extends AutoCloseable {
   List<ValidationProblem> validate(ResolvedPod pod);
 
   /**
+   * Whether instances run as host processes, which see the launcher's environment and files: the
+   * supervisor then adds host defaults such as {@code PATH} and keeps secret files private to the
+   * launcher's user. Container runtimes take these from the image instead.
+   */
+  default boolean hostProcesses() {
+    return true;
+  }
+
+  /**
+   * Creates what the pod's containers share (for an engine: a pod with one network namespace, and
+   * memory-backed volumes) before the first instance starts. The process runtime shares the host.
+   */
+  default Sandbox createSandbox(ResolvedPod pod, PodDirectory dir) throws IOException {
+    return Sandbox.HOST;
+  }
+
+  /**
    * Creates and starts one instance.
    *
+   * @throws ContainerWaitingException when the instance cannot be created yet, such as when its
+   *     image cannot be pulled; the container stays waiting with that reason
    * @throws IOException when the instance could not be created at all; a command that cannot be
    *     executed is instead reported through {@link RunningContainer#exit()} as a start error
    */
@@ -39,4 +59,25 @@ interface ContainerRuntime extends AutoCloseable {
 
   @Override
   void close();
+
+  /** What the containers of one pod share. Closing it removes it; it is idempotent. */
+  interface Sandbox extends AutoCloseable {
+    /** The host's namespaces: nothing to create or remove. */
+    Sandbox HOST =
+        new Sandbox() {
+          @Override
+          public String record() {
+            return "";
+          }
+
+          @Override
+          public void close() {}
+        };
+
+    /** A line for {@link ContainerRuntime#killLeftover} after a crash, or empty for nothing. */
+    String record();
+
+    @Override
+    void close();
+  }
 }

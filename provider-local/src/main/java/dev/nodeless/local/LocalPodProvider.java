@@ -68,6 +68,8 @@ final class LocalPodProvider implements PodProvider {
   private final ProviderContext context;
   private final LocalSettings settings;
   private final ProcessRuntime runtime;
+  private final RuntimeChoice runtimeChoice;
+  private final EngineRuntime engineRuntime;
   private final Probes probes;
   private final ThreadPoolExecutor workPool;
   private final ExecutorService logThreads;
@@ -98,6 +100,21 @@ final class LocalPodProvider implements PodProvider {
     this.runtime =
         new ProcessRuntime(
             tools, namespaces, cgroups, logThreads, context.scheduler(), context.clock());
+    ContainerSettings containerSettings = ContainerSettings.parse(context.settings());
+    this.runtimeChoice = RuntimeChoice.choose(containerSettings);
+    this.engineRuntime =
+        runtimeChoice.engine() == null
+            ? null
+            : new EngineRuntime(
+                runtimeChoice.engine(),
+                containerSettings,
+                ownerId(settings.stateDir()),
+                logThreads,
+                context.scheduler(),
+                context.clock());
+    if (engineRuntime != null) {
+      logThreads.execute(engineRuntime::reapOrphans);
+    }
     this.probes = new Probes(workPool, context.scheduler());
     this.facts = downwardFacts(settings.nodeName());
     long pollMillis = settings.pollInterval().toMillis();
@@ -107,10 +124,12 @@ final class LocalPodProvider implements PodProvider {
             .scheduleWithFixedDelay(
                 () -> workPool.execute(this::poll), pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     LOG.info(
-        "Local provider started on state directory {} (mount namespaces: {}, cgroup limits: {})",
+        "Local provider started on state directory {} (mount namespaces: {}, cgroup limits: {});"
+            + " pods run as {}",
         settings.stateDir(),
         namespaces ? "yes" : "no",
-        cgroups.map(found -> found.version().name()).orElse("no"));
+        cgroups.map(found -> found.version().name()).orElse("no"),
+        runtimeChoice.describe());
   }
 
   // ---- accessors for the supervisors ---------------------------------------------------------
@@ -127,8 +146,26 @@ final class LocalPodProvider implements PodProvider {
     return context.scheduler();
   }
 
-  ContainerRuntime runtime() {
-    return runtime;
+  /** The runtime of this pod: see {@link RuntimeChoice}. */
+  ContainerRuntime runtimeFor(ResolvedPod pod) {
+    return runtimeChoice.containers(pod) ? engineRuntime : runtime;
+  }
+
+  /** The container runtime, when an engine answered. */
+  Optional<EngineRuntime> engineRuntime() {
+    return Optional.ofNullable(engineRuntime);
+  }
+
+  /** Identifies a state directory in container labels. */
+  static String ownerId(Path stateDir) {
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(stateDir.toString().getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   Probes probes() {
@@ -172,7 +209,7 @@ final class LocalPodProvider implements PodProvider {
                   + " letters, digits, '.', '_' or '-' (at most 128)",
               "use a UUID, or leave metadata.uid unset so that one is assigned"));
     }
-    problems.addAll(runtime.validate(pod));
+    problems.addAll(runtimeFor(pod).validate(pod));
     return problems;
   }
 
@@ -389,6 +426,9 @@ final class LocalPodProvider implements PodProvider {
     int killed = 0;
     for (String record : dir.readProcesses().values()) {
       killed += runtime.killLeftover(record);
+      if (engineRuntime != null) {
+        killed += engineRuntime.killLeftover(record);
+      }
     }
     Instant now = context.clock().instant();
     Pod pod = dir.readPod().orElseThrow();
@@ -582,6 +622,9 @@ final class LocalPodProvider implements PodProvider {
       pod.gone.complete(null);
     }
     runtime.close();
+    if (engineRuntime != null) {
+      engineRuntime.close();
+    }
     probes.close();
     workPool.shutdown();
     logThreads.shutdown();

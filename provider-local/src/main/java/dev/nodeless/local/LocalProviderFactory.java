@@ -46,6 +46,14 @@ public final class LocalProviderFactory implements PodProviderFactory {
     } catch (IllegalArgumentException e) {
       return Optional.of(e.getMessage());
     }
+    try {
+      ContainerSettings containers = ContainerSettings.parse(settings);
+      if (!containers.runtime().equals(ContainerSettings.AUTO)) {
+        RuntimeChoice.choose(containers);
+      }
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e.getMessage());
+    }
     Path existing = parsed.stateDir();
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();

@@ -169,7 +169,8 @@ final class LocalValidator {
               + container.getImage()
               + "\"",
           "set command (and args) to the program to run on this host, such as [\"sh\", \"-c\","
-              + " \"...\"]; a container runtime that reads images is planned");
+              + " \"...\"]; or install podman or docker, which run the image (setting"
+              + " local.runtime)");
     }
     List<VolumeMount> mounts =
         container.getVolumeMounts() == null ? List.of() : container.getVolumeMounts();

@@ -27,6 +27,8 @@ final class LogReader extends InputStream {
   private final LogOptions options;
   private final BooleanSupplier stopped;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+  private final StringBuilder partial = new StringBuilder();
+  private String partialTimestamp = "";
   private byte[] buffer = new byte[0];
   private int bufferPosition;
   private long remainingBytes;
@@ -123,7 +125,7 @@ final class LogReader extends InputStream {
       }
       if (!options.follow() || wasStopped) {
         ended = true;
-        return false;
+        return flushPartial();
       }
       try {
         Thread.sleep(FOLLOW_POLL.toMillis());
@@ -139,33 +141,90 @@ final class LogReader extends InputStream {
 
   private void emit(byte[] stored, ByteArrayOutputStream out) {
     String line = new String(stored, StandardCharsets.UTF_8);
-    if (!passesSince(line)) {
+    Entry entry = Entry.parse(line);
+    if (entry.partial()) {
+      if (partial.length() == 0) {
+        partialTimestamp = entry.timestamp();
+      }
+      partial.append(entry.text());
+      return;
+    }
+    String timestamp = entry.timestamp();
+    String text = entry.text();
+    if (partial.length() > 0) {
+      text = partial.append(text).toString();
+      timestamp = partialTimestamp;
+      partial.setLength(0);
+    }
+    if (!passesSince(timestamp)) {
       return;
     }
     if (options.timestamps()) {
-      out.writeBytes(stored);
-    } else {
-      int space = line.indexOf(' ');
-      out.writeBytes(line.substring(space + 1).getBytes(StandardCharsets.UTF_8));
+      out.writeBytes(timestamp.getBytes(StandardCharsets.UTF_8));
+      out.write(' ');
     }
+    out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
     out.write('\n');
   }
 
-  private boolean passesSince(String line) {
+  /** Emits the start of a line whose end never came, as the last output of a stopped log. */
+  private boolean flushPartial() {
+    if (partial.length() == 0 || !passesSince(partialTimestamp)) {
+      return false;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (options.timestamps()) {
+      out.writeBytes((partialTimestamp + " ").getBytes(StandardCharsets.UTF_8));
+    }
+    out.writeBytes(partial.toString().getBytes(StandardCharsets.UTF_8));
+    partial.setLength(0);
+    buffer = out.toByteArray();
+    bufferPosition = 0;
+    return true;
+  }
+
+  /**
+   * One stored line: {@link LogWriter}'s {@code <RFC 3339 UTC> <text>}, or the CRI format that
+   * conmon writes for container runtimes, {@code <RFC 3339 with offset> <stdout|stderr> <F|P>
+   * <text>}, where {@code P} marks part of a longer line. Timestamps are returned in UTC.
+   */
+  record Entry(String timestamp, String text, boolean partial) {
+    static Entry parse(String line) {
+      int space = line.indexOf(' ');
+      if (space < 0) {
+        return new Entry("", line, false);
+      }
+      String timestamp = line.substring(0, space);
+      String rest = line.substring(space + 1);
+      if (!timestamp.endsWith("Z")
+          && (rest.startsWith("stdout ") || rest.startsWith("stderr "))
+          && rest.length() >= 8
+          && (rest.charAt(7) == 'F' || rest.charAt(7) == 'P')
+          && (rest.length() == 8 || rest.charAt(8) == ' ')) {
+        Instant instant = LogReader.timestamp(line);
+        return new Entry(
+            instant == null ? timestamp : instant.toString(),
+            rest.length() == 8 ? "" : rest.substring(9),
+            rest.charAt(7) == 'P');
+      }
+      return new Entry(timestamp, rest, false);
+    }
+  }
+
+  private boolean passesSince(String timestampOrLine) {
     if (options.sinceTime().isEmpty()) {
       return true;
     }
-    Instant time = timestamp(line);
+    Instant time = timestamp(timestampOrLine);
     return time == null || !time.isBefore(options.sinceTime().get());
   }
 
+  /** The timestamp at the start of a line, with {@code Z} or a UTC offset, or null. */
   static Instant timestamp(String line) {
     int space = line.indexOf(' ');
-    if (space < 0) {
-      return null;
-    }
+    String text = space < 0 ? line : line.substring(0, space);
     try {
-      return Instant.parse(line.substring(0, space));
+      return java.time.OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
       return null;
     }

@@ -64,6 +64,7 @@ final class PodSupervisor {
   private final Pod pod;
   private final PodRef ref;
   private final PodDirectory dir;
+  private final ContainerRuntime runtime;
   private final SerialExecutor strand;
   private final List<ContainerRun> inits = new ArrayList<>();
   private final List<ContainerRun> apps = new ArrayList<>();
@@ -72,6 +73,7 @@ final class PodSupervisor {
   private final CompletableFuture<Void> finishedFuture = new CompletableFuture<>();
 
   private Instant startTime;
+  private ContainerRuntime.Sandbox sandbox = ContainerRuntime.Sandbox.HOST;
   private PodStatus lastStatus;
   private boolean initialized;
 
@@ -89,6 +91,7 @@ final class PodSupervisor {
     this.pod = resolved.pod();
     this.ref = resolved.ref();
     this.dir = dir;
+    this.runtime = provider.runtimeFor(resolved);
     this.strand = new SerialExecutor(provider.workPool(), "pod " + ref);
     String policy = pod.getSpec().getRestartPolicy();
     this.restartPolicy = policy == null ? "Always" : policy;
@@ -143,6 +146,8 @@ final class PodSupervisor {
             }
             dir.writePod(pod);
             writeVolumes();
+            sandbox = runtime.createSandbox(resolved, dir);
+            rememberProcess("sandbox", sandbox.record());
             startTime = provider.clock().instant();
             LOG.info("Started pod {} in {}", ref, dir.root());
             accepted.complete(null);
@@ -159,6 +164,7 @@ final class PodSupervisor {
 
   private void cleanUpFailedLaunch() {
     finished = true;
+    sandbox.close();
     try {
       dir.unlock();
       dir.deleteAll();
@@ -169,6 +175,7 @@ final class PodSupervisor {
   }
 
   private void writeVolumes() throws IOException {
+    boolean hostFiles = runtime.hostProcesses();
     List<Volume> volumes =
         pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
     for (Volume volume : volumes) {
@@ -187,15 +194,22 @@ final class PodSupervisor {
         }
       } else {
         ResolvedVolume files = resolved.volumes().get(volume.getName());
-        writeFiles(target, files);
+        writeFiles(target, files, hostFiles);
       }
     }
   }
 
-  /** Writes a resolved volume; secret files get only their owner's permission bits. */
-  private static void writeFiles(Path target, ResolvedVolume volume) throws IOException {
+  /**
+   * Writes a resolved volume. For host processes, secret files get only their owner's permission
+   * bits; containers get the modes of the spec, and the volumes directory is private instead.
+   */
+  private void writeFiles(Path target, ResolvedVolume volume, boolean hostFiles)
+      throws IOException {
     Files.createDirectories(target);
-    boolean secret = volume != null && volume.secret();
+    if (!hostFiles) {
+      Files.setPosixFilePermissions(dir.volumesDir(), PosixFilePermissions.fromString("rwx------"));
+    }
+    boolean secret = hostFiles && volume != null && volume.secret();
     Files.setPosixFilePermissions(
         target, PosixFilePermissions.fromString(secret ? "rwx------" : "rwxr-xr-x"));
     if (volume == null) {
@@ -208,7 +222,7 @@ final class PodSupervisor {
       }
       Files.createDirectories(path.getParent());
       Files.write(path, file.content());
-      int mode = file.secret() ? (file.mode() & 0700) | 0400 : file.mode();
+      int mode = hostFiles && file.secret() ? (file.mode() & 0700) | 0400 : file.mode();
       Files.setPosixFilePermissions(path, permissions(mode));
     }
   }
@@ -320,8 +334,14 @@ final class PodSupervisor {
               limit(spec.container(), "memory"),
               cpuLimit(spec.container()),
               dir.runDir(instanceId),
-              log);
-      instance = provider.runtime().start(launch);
+              log,
+              spec,
+              sandbox);
+      instance = runtime.start(launch);
+      run.waitingReason = null;
+    } catch (ContainerWaitingException e) {
+      waitToStart(run, e);
+      return;
     } catch (IOException | RuntimeException e) {
       LOG.warn("Cannot start container {} of pod {}: {}", run.name(), ref, e.toString());
       Instant now = provider.clock().instant();
@@ -343,6 +363,7 @@ final class PodSupervisor {
     }
     run.instance = instance;
     run.containerId = instance.id();
+    run.imageId = instance.imageId();
     run.startedAt = instance.startedAt();
     rememberProcess(instanceId, instance.record());
     LOG.debug("Container {} of pod {} started as {}", run.name(), ref, instance.id());
@@ -509,6 +530,58 @@ final class PodSupervisor {
     start(run);
   }
 
+  /**
+   * The runtime cannot create the container yet, such as when its image cannot be pulled: it waits
+   * with the kubelet's reason, shows the back-off reason while the supervisor waits, then tries
+   * again. Restart counts do not change, as no container ran.
+   */
+  private void waitToStart(ContainerRun run, ContainerWaitingException e) {
+    LOG.info("Container {} of pod {} cannot start yet: {}", run.name(), ref, e.getMessage());
+    run.instance = null;
+    run.waitingReason = e.reason();
+    run.waitingMessage = e.getMessage();
+    publish();
+    run.pullBackOff.next(provider.clock().instant());
+    Duration delay = run.pullBackOff.current();
+    String backOffMessage =
+        e.reason().equals(e.backOffReason())
+            ? e.getMessage()
+            : "Back-off pulling image \"" + run.spec.container().getImage() + "\"";
+    run.restartTimer =
+        provider
+            .scheduler()
+            .schedule(
+                () ->
+                    strand.execute(
+                        () -> {
+                          run.restartTimer = null;
+                          if (stopping || finished) {
+                            advance();
+                            return;
+                          }
+                          start(run);
+                          advance();
+                        }),
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+    provider
+        .scheduler()
+        .schedule(
+            () ->
+                strand.execute(
+                    () -> {
+                      if (run.instance == null
+                          && run.restartTimer != null
+                          && e.reason().equals(run.waitingReason)) {
+                        run.waitingReason = e.backOffReason();
+                        run.waitingMessage = backOffMessage;
+                        publish();
+                      }
+                    }),
+            Math.min(delay.toMillis() / 2, 1000),
+            TimeUnit.MILLISECONDS);
+  }
+
   // ---- stopping ------------------------------------------------------------------------------
 
   /**
@@ -656,6 +729,7 @@ final class PodSupervisor {
     finished = true;
     publish();
     LOG.info("Pod {} finished in phase {}", ref, lastStatus.getPhase());
+    sandbox.close();
     try {
       dir.deleteVolumes();
       Files.deleteIfExists(dir.processesFile());
@@ -867,6 +941,11 @@ final class PodSupervisor {
 
   private Map<String, String> environment(ResolvedContainer spec) {
     Map<String, String> env = new LinkedHashMap<>();
+    if (!runtime.hostProcesses()) {
+      // The image and the engine provide PATH, HOME and HOSTNAME.
+      spec.env().forEach(value -> env.put(value.name(), value.value()));
+      return env;
+    }
     env.put("PATH", DEFAULT_PATH);
     env.put("HOME", System.getProperty("user.home", "/"));
     String hostname = pod.getSpec().getHostname();
@@ -985,6 +1064,7 @@ final class PodSupervisor {
     final boolean init;
     final boolean sidecar;
     final BackOff backOff;
+    final BackOff pullBackOff;
     final List<ProbeWorker> probes = new ArrayList<>();
     int restartCount;
     RunningContainer instance;
@@ -1003,6 +1083,9 @@ final class PodSupervisor {
     boolean stopRequested;
     boolean waitingBackOff;
     String backOffMessage;
+    String waitingReason;
+    String waitingMessage;
+    String imageId;
     ScheduledFuture<?> restartTimer;
     ScheduledFuture<?> killTimer;
 
@@ -1012,6 +1095,8 @@ final class PodSupervisor {
       this.sidecar = spec.sidecar();
       LocalSettings settings = provider.settings();
       this.backOff =
+          new BackOff(settings.backOffInitial(), settings.backOffMax(), settings.backOffReset());
+      this.pullBackOff =
           new BackOff(settings.backOffInitial(), settings.backOffMax(), settings.backOffReset());
     }
 
@@ -1044,7 +1129,9 @@ final class PodSupervisor {
       }
       ContainerState current;
       String id = null;
-      if (waitingBackOff) {
+      if (waitingReason != null && instance == null) {
+        current = ContainerStates.waiting(waitingReason, waitingMessage);
+      } else if (waitingBackOff) {
         current = ContainerStates.waiting(ContainerStates.CRASH_LOOP_BACK_OFF, backOffMessage);
       } else if (instance != null && postStartDone) {
         current = ContainerStates.running(startedAt);
@@ -1071,7 +1158,7 @@ final class PodSupervisor {
       return new ContainerStatusBuilder()
           .withName(name())
           .withImage(spec.container().getImage() == null ? "" : spec.container().getImage())
-          .withImageID(id == null ? "" : "local://host")
+          .withImageID(id == null || imageId == null ? "" : imageId)
           .withContainerID(id)
           .withReady(ready || initDone)
           .withStarted(instance != null && started)

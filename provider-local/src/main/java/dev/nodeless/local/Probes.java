@@ -98,22 +98,51 @@ final class Probes implements AutoCloseable {
                               + ": "
                               + result.output().strip()));
     }
+    boolean podLoopback = instance != null && instance.podPorts().isPresent();
     if (httpGet != null) {
+      if (podLoopback && (httpGet.getHost() == null || httpGet.getHost().isEmpty())) {
+        return httpGetThroughRelay(httpGet, instance.podPorts().get(), container, timeout);
+      }
       return httpGet(httpGet, container, timeout);
     }
     if (tcpSocket != null) {
+      if (podLoopback && (tcpSocket.getHost() == null || tcpSocket.getHost().isEmpty())) {
+        return instance
+            .podPorts()
+            .get()
+            .connect(resolvePort(tcpSocket.getPort(), container), timeout);
+      }
       return tcpSocket(tcpSocket, container, timeout);
     }
     return CompletableFuture.completedFuture(new Result(false, "the probe has no action"));
   }
 
+  /** Sends the request to the pod's loopback through a relay that lives as long as the request. */
+  private CompletableFuture<Result> httpGetThroughRelay(
+      HTTPGetAction action, PodPorts ports, Container container, Duration timeout) {
+    PodPorts.Relay relay;
+    try {
+      relay = ports.relay(resolvePort(action.getPort(), container));
+    } catch (IOException e) {
+      return CompletableFuture.completedFuture(
+          new Result(false, "cannot reach the pod's network namespace: " + e));
+    }
+    CompletableFuture<Result> result =
+        httpGet(action, container, timeout, DEFAULT_HOST, relay.address().getPort());
+    return result.whenComplete((ignored, error) -> relay.close());
+  }
+
   private CompletableFuture<Result> httpGet(
       HTTPGetAction action, Container container, Duration timeout) {
-    int port = resolvePort(action.getPort(), container);
-    String scheme =
-        action.getScheme() == null ? "http" : action.getScheme().toLowerCase(Locale.ROOT);
     String host =
         action.getHost() == null || action.getHost().isEmpty() ? DEFAULT_HOST : action.getHost();
+    return httpGet(action, container, timeout, host, resolvePort(action.getPort(), container));
+  }
+
+  private CompletableFuture<Result> httpGet(
+      HTTPGetAction action, Container container, Duration timeout, String host, int port) {
+    String scheme =
+        action.getScheme() == null ? "http" : action.getScheme().toLowerCase(Locale.ROOT);
     String path = action.getPath() == null || action.getPath().isEmpty() ? "/" : action.getPath();
     if (!path.startsWith("/")) {
       path = "/" + path;

@@ -34,6 +34,19 @@ interface RunningContainer {
   /** A line that lets a later process find and stop this instance's leftovers. */
   String record();
 
+  /** The image ID for the status, such as {@code docker.io/library/busybox@sha256:...}. */
+  default String imageId() {
+    return "local://host";
+  }
+
+  /**
+   * How probes reach the ports of the instance's network namespace when it is not the host's, or
+   * empty when they connect to the host's loopback directly.
+   */
+  default java.util.Optional<PodPorts> podPorts() {
+    return java.util.Optional.empty();
+  }
+
   /**
    * How an instance ended.
    *

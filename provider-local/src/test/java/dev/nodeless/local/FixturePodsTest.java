@@ -43,9 +43,10 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs every fixture manifest through a {@link PodLauncher} on the local provider. Each file either
- * reaches the outcome Kubernetes would give it or is rejected with the expected field paths; the
- * table below names the outcome of every file, with the reason where the local provider differs.
+ * Runs every fixture manifest through a {@link PodLauncher} on the local provider's process
+ * runtime. Each file either reaches the outcome Kubernetes would give it or is rejected with the
+ * expected field paths; the table below names the outcome of every file, with the reason where the
+ * local provider differs.
  */
 class FixturePodsTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -290,6 +291,7 @@ class FixturePodsTest {
             .setting(LocalSettings.STATE_DIR, stateDir.toString())
             .setting(LocalSettings.BACK_OFF_INITIAL, "500ms")
             .setting(LocalSettings.BACK_OFF_MAX, "1s")
+            .setting(ContainerSettings.RUNTIME, ContainerSettings.PROCESS)
             .resolver(new TokenIssuingResolver(ReferenceResolver.of(objects)))
             .build();
   }

@@ -60,6 +60,8 @@ abstract class LocalTestSupport {
     settings.put(LocalSettings.BACK_OFF_INITIAL, "500ms");
     settings.put(LocalSettings.BACK_OFF_MAX, "2s");
     settings.put(LocalSettings.POLL_INTERVAL, "50ms");
+    // These tests describe the process runtime; ContainerRuntimeTest covers containers.
+    settings.put(ContainerSettings.RUNTIME, ContainerSettings.PROCESS);
     settings.putAll(extra);
     return PodLauncher.builder().providerName("local").settings(settings).build();
   }

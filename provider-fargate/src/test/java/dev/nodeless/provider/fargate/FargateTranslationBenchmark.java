@@ -1,0 +1,108 @@
+package dev.nodeless.provider.fargate;
+
+import dev.nodeless.plan.PlacementQuote;
+import dev.nodeless.spi.ResolvedPod;
+import dev.nodeless.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Time to translate a resolved pod for Fargate (both requests, their JSON and the price) against
+ * the time fabric8 takes to parse the same pod from YAML. The goal is a ratio of at most 1:
+ * planning on Fargate should cost no more than reading the pod did.
+ *
+ * <p>Run with {@code ./mvnw -B -ntp -pl provider-fargate -am -Pfargate-bench verify -DskipTests};
+ * {@link #main} prints the ratio per pod after JMH's own table.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class FargateTranslationBenchmark {
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  @Param({
+    "pods/inject/secret-pod.yaml",
+    "application/deployment-sidecar.yaml",
+    "virtual-kubelet-saladcloud/demo/qr.yaml"
+  })
+  public String fixture;
+
+  private String yaml;
+  private ResolvedPod resolved;
+  private FargateTranslator translator;
+
+  @Setup
+  public void setUp() {
+    FixtureFiles.open();
+    Pod pod = TestPods.withIdentity(Fixtures.pod(fixture));
+    yaml = YAML.asYaml(pod);
+    resolved = TestPods.resolve(pod, FargateFixturesTest.objects("default"));
+    translator = new FargateTranslator();
+    if (!(translator.plan(resolved, Examples.SETTINGS) instanceof PlacementQuote.Offer)) {
+      throw new IllegalStateException(fixture + " is not translatable, so it cannot be timed");
+    }
+  }
+
+  @Benchmark
+  public PlacementQuote translate() {
+    return translator.plan(resolved, Examples.SETTINGS);
+  }
+
+  @Benchmark
+  public Pod parseYaml() {
+    return YAML.unmarshal(yaml, Pod.class);
+  }
+
+  /** Runs both benchmarks and prints translation time divided by YAML parse time per pod. */
+  public static void main(String[] args) throws RunnerException {
+    Collection<RunResult> results =
+        new Runner(
+                new OptionsBuilder()
+                    .include(FargateTranslationBenchmark.class.getName() + "\\.")
+                    .build())
+            .run();
+    Map<String, double[]> byFixture = new TreeMap<>();
+    for (RunResult result : results) {
+      String pod = result.getParams().getParam("fixture");
+      String benchmark = result.getParams().getBenchmark();
+      double micros = result.getPrimaryResult().getScore();
+      double[] pair = byFixture.computeIfAbsent(pod, key -> new double[2]);
+      pair[benchmark.endsWith("translate") ? 0 : 1] = micros;
+    }
+    System.out.println();
+    System.out.println("pod | translate (us) | parse YAML (us) | ratio");
+    byFixture.forEach(
+        (pod, pair) ->
+            System.out.println(
+                String.format(
+                    Locale.ROOT,
+                    "%s | %.1f | %.1f | %.2f",
+                    pod,
+                    pair[0],
+                    pair[1],
+                    pair[0] / pair[1])));
+  }
+}
