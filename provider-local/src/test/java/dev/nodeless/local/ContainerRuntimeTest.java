@@ -352,9 +352,6 @@ class ContainerRuntimeTest {
     launcher.terminateAndWait(ref, Duration.ZERO, TIMEOUT);
   }
 
-  @org.junit.jupiter.api.Disabled(
-      "TODO: the pull reaches the registry with an empty login; pull-secret credentials are not"
-          + " passed through yet")
   @Test
   void imagePullSecretsAuthenticateThePull() throws Exception {
     List<String> authorizations = new CopyOnWriteArrayList<>();
