@@ -1235,7 +1235,11 @@ final class EngineRuntime implements ContainerRuntime {
 
     @Override
     public String imageId() {
-      return image.digest().isEmpty() ? "sha256:" + image.id() : image.digest();
+      if (!image.digest().isEmpty()) {
+        return image.digest();
+      }
+      // podman prints a bare hex ID, docker one with its sha256: prefix.
+      return image.id().startsWith("sha256:") ? image.id() : "sha256:" + image.id();
     }
 
     @Override

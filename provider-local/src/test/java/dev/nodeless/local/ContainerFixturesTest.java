@@ -140,7 +140,7 @@ class ContainerFixturesTest {
         "pods/init-containers.yaml",
         waiting(
             "install",
-            "CrashLoopBackOff|PodInitializing",
+            "CrashLoopBackOff",
             "the init container's wget finds no network in the pod's private namespace, so it"
                 + " fails and restarts; nginx is never reached"));
     TABLE.put(
