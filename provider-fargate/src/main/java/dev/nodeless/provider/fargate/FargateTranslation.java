@@ -65,12 +65,12 @@ public final class FargateTranslation {
     return runTask;
   }
 
-  /** The RegisterTaskDefinition request as indented JSON, as ECS receives it. */
+  /** The RegisterTaskDefinition request as compact JSON, as ECS receives it. */
   public String registerTaskDefinitionJson() {
     return registerTaskDefinitionJson;
   }
 
-  /** The RunTask request as indented JSON, as ECS receives it. */
+  /** The RunTask request as compact JSON, as ECS receives it. */
   public String runTaskJson() {
     return runTaskJson;
   }

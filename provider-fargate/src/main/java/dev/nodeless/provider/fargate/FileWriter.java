@@ -110,7 +110,7 @@ final class FileWriter {
               environment.add(pair(variable, encoded));
             }
           }
-          script.add(String.format("chmod %04o %s", file.mode() & 07777, quote(target)));
+          script.add("chmod " + octal(file.mode()) + " " + quote(target));
         }
         if (fsGroup != null) {
           script.add("chgrp -R " + fsGroup + " " + quote(root));
@@ -232,6 +232,12 @@ final class FileWriter {
   private static Long fsGroup(Context context) {
     PodSecurityContext security = context.pod.pod().getSpec().getSecurityContext();
     return security == null ? null : security.getFsGroup();
+  }
+
+  /** Formats permission bits as four octal digits, such as {@code 0644}. */
+  private static String octal(int mode) {
+    String digits = Integer.toOctalString(mode & 07777);
+    return "0".repeat(Math.max(0, 4 - digits.length())) + digits;
   }
 
   /** Quotes a path for the POSIX shell: single quotes, with each inner quote closed and escaped. */

@@ -1,16 +1,19 @@
 package dev.nodeless.provider.fargate;
 
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.protocol.MarshallLocation;
+import software.amazon.awssdk.core.util.SdkAutoConstructList;
+import software.amazon.awssdk.core.util.SdkAutoConstructMap;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -18,97 +21,97 @@ import tools.jackson.databind.node.ObjectNode;
  * as on the wire, members in model order, map keys sorted, unset members left out. As the SDK does
  * when sending, an unset idempotency token ({@code clientToken}) gets a random UUID; the translator
  * always sets it. Walks the public {@link SdkField} metadata of each object, so it needs no SDK
- * internals.
+ * internals, and streams the JSON without building a tree.
  */
 final class RequestJson {
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final JsonMapper COMPACT = JsonMapper.builder().build();
-  private static final JsonMapper PRETTY =
-      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final ObjectWriter COMPACT = MAPPER.writer();
+  private static final ObjectWriter PRETTY = MAPPER.writer().withDefaultPrettyPrinter();
 
   private RequestJson() {}
 
-  /** Renders the request as a JSON tree. */
-  static ObjectNode tree(SdkPojo pojo) {
-    ObjectNode node = NODES.objectNode();
-    for (SdkField<?> field : pojo.sdkFields()) {
-      if (field.location() != MarshallLocation.PAYLOAD) {
-        continue;
-      }
-      Object value = field.getValueOrDefault(pojo);
-      JsonNode json = value(value);
-      if (json != null) {
-        node.set(field.locationName(), json);
-      }
-    }
-    return node;
-  }
-
   /** Renders the request as compact JSON, as the SDK would send it. */
   static String compact(SdkPojo pojo) {
-    return compact(tree(pojo));
+    return render(pojo, COMPACT);
   }
 
-  /** Renders the request as indented JSON, for people and golden files. */
+  /** Renders the request as indented JSON, for people. */
   static String pretty(SdkPojo pojo) {
-    return pretty(tree(pojo));
+    return render(pojo, PRETTY);
+  }
+
+  /** Parses rendered JSON into a tree, for tests that compare structures. */
+  static ObjectNode tree(SdkPojo pojo) {
+    return (ObjectNode) MAPPER.readTree(compact(pojo));
   }
 
   static String compact(JsonNode tree) {
     return COMPACT.writeValueAsString(tree);
   }
 
-  static String pretty(JsonNode tree) {
-    return PRETTY.writeValueAsString(tree);
+  private static String render(SdkPojo pojo, ObjectWriter writer) {
+    StringWriter out = new StringWriter(1024);
+    try (JsonGenerator generator = writer.createGenerator(out)) {
+      writePojo(pojo, generator);
+    }
+    return out.toString();
   }
 
-  private static JsonNode value(Object value) {
+  private static void writePojo(SdkPojo pojo, JsonGenerator generator) {
+    generator.writeStartObject();
+    for (SdkField<?> field : pojo.sdkFields()) {
+      if (field.location() != MarshallLocation.PAYLOAD) {
+        continue;
+      }
+      Object value = field.getValueOrDefault(pojo);
+      if (isUnset(value)) {
+        continue;
+      }
+      generator.writeName(field.locationName());
+      writeValue(value, generator);
+    }
+    generator.writeEndObject();
+  }
+
+  private static void writeValue(Object value, JsonGenerator generator) {
     if (value == null) {
-      return null;
-    }
-    if (value instanceof SdkPojo nested) {
-      return tree(nested);
-    }
-    if (value instanceof List<?> list) {
-      // The SDK returns an empty auto-constructed list for a member that was never set.
-      if (list.isEmpty() && isAutoConstructed(list)) {
-        return null;
+      generator.writeNull();
+    } else if (value instanceof SdkPojo nested) {
+      writePojo(nested, generator);
+    } else if (value instanceof List<?> list) {
+      generator.writeStartArray();
+      for (Object item : list) {
+        writeValue(item, generator);
       }
-      ArrayNode array = NODES.arrayNode();
-      list.forEach(item -> array.add(value(item)));
-      return array;
-    }
-    if (value instanceof Map<?, ?> map) {
-      if (map.isEmpty() && isAutoConstructed(map)) {
-        return null;
-      }
+      generator.writeEndArray();
+    } else if (value instanceof Map<?, ?> map) {
       // Sorted, so that the JSON and the content digest never depend on map iteration order.
-      ObjectNode object = NODES.objectNode();
-      new java.util.TreeMap<>(map)
-          .forEach((key, item) -> object.set(String.valueOf(key), value(item)));
-      return object;
+      generator.writeStartObject();
+      for (Map.Entry<?, ?> entry : new TreeMap<>(map).entrySet()) {
+        generator.writeName(String.valueOf(entry.getKey()));
+        writeValue(entry.getValue(), generator);
+      }
+      generator.writeEndObject();
+    } else if (value instanceof String text) {
+      generator.writeString(text);
+    } else if (value instanceof Boolean flag) {
+      generator.writeBoolean(flag);
+    } else if (value instanceof Integer number) {
+      generator.writeNumber(number);
+    } else if (value instanceof Long number) {
+      generator.writeNumber(number);
+    } else if (value instanceof BigDecimal number) {
+      generator.writeNumber(number);
+    } else {
+      throw new IllegalArgumentException(
+          "unsupported SDK member type " + value.getClass().getName() + " in an ECS request");
     }
-    if (value instanceof String text) {
-      return NODES.stringNode(text);
-    }
-    if (value instanceof Boolean flag) {
-      return NODES.booleanNode(flag);
-    }
-    if (value instanceof Integer number) {
-      return NODES.numberNode(number);
-    }
-    if (value instanceof Long number) {
-      return NODES.numberNode(number);
-    }
-    if (value instanceof BigDecimal number) {
-      return NODES.numberNode(number);
-    }
-    throw new IllegalArgumentException(
-        "unsupported SDK member type " + value.getClass().getName() + " in an ECS request");
   }
 
-  private static boolean isAutoConstructed(Object collection) {
-    return collection instanceof software.amazon.awssdk.core.util.SdkAutoConstructList<?>
-        || collection instanceof software.amazon.awssdk.core.util.SdkAutoConstructMap<?, ?>;
+  /** Whether a member was never set: null, or the empty collection the SDK returns for it. */
+  private static boolean isUnset(Object value) {
+    return value == null
+        || (value instanceof SdkAutoConstructList<?> list && list.isEmpty())
+        || (value instanceof SdkAutoConstructMap<?, ?> map && map.isEmpty());
   }
 }

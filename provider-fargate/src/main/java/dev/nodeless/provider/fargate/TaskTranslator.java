@@ -5,6 +5,7 @@ import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,8 +20,6 @@ import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.RunTaskRequest;
 import software.amazon.awssdk.services.ecs.model.TaskOverride;
 import software.amazon.awssdk.services.ecs.model.Volume;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** Runs one translation: checks, size, containers, task definition, RunTask and price. */
 final class TaskTranslator {
@@ -160,30 +159,30 @@ final class TaskTranslator {
     }
     checkExecutionRole(definitions, context);
 
-    // The request is rendered once: the digest reads the tree without family and tags, and the
-    // family is then written into the same tree, where it keeps its place.
+    // The request is rendered once, with an empty family: the digest reads that JSON, and the
+    // family is then spliced into it.
     RegisterTaskDefinitionRequest definition =
         definition(definitions, volumes, size, need, platform, version, context).toBuilder()
             .family("")
             .tags(RunTasks.definitionTags(context))
             .build();
-    ObjectNode definitionTree = RequestJson.tree(definition);
-    ObjectNode contentTree = definitionTree.deepCopy();
-    contentTree.remove("family");
-    contentTree.remove("tags");
-    String content = RequestJson.compact(contentTree);
-    if (content.length() > MAX_DEFINITION_BYTES) {
-      context.problem(
-          "spec",
-          content.length() + " bytes",
-          "the task definition is larger than the "
-              + MAX_DEFINITION_BYTES
-              + " bytes ECS accepts; configMap files and environment values count towards it",
-          "move large configuration out of the pod spec, for example into the image");
+    String draftJson = RequestJson.compact(definition);
+    // UTF-8 needs at most 3 bytes per character, so short JSON fits without measuring.
+    if (draftJson.length() > MAX_DEFINITION_BYTES / 3) {
+      int bytes = draftJson.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_DEFINITION_BYTES) {
+        context.problem(
+            "spec",
+            bytes + " bytes",
+            "the task definition is larger than the "
+                + MAX_DEFINITION_BYTES
+                + " bytes ECS accepts; configMap files and environment values count towards it",
+            "move large configuration out of the pod spec, for example into the image");
+      }
     }
-    String family = family(context, pod, content);
+    String family = family(context, pod, draftJson);
     definition = definition.toBuilder().family(family).build();
-    definitionTree.put("family", family);
+    String definitionJson = withFamily(draftJson, definition, family);
 
     TaskOverride override =
         overrides.isEmpty() ? null : TaskOverride.builder().containerOverrides(overrides).build();
@@ -191,11 +190,9 @@ final class TaskTranslator {
     if (!context.problems.isEmpty()) {
       return new Outcome(null, context.problems);
     }
-    ObjectNode runTaskTree = RequestJson.tree(runTask);
-    JsonNode overrideTree = runTaskTree.get("overrides");
-    if (overrideTree != null
+    if (override != null
         && perPodInOverrides
-        && RequestJson.compact(overrideTree).length() > MAX_OVERRIDE_CHARS) {
+        && RequestJson.compact(override).length() > MAX_OVERRIDE_CHARS) {
       return new Outcome(null, List.of(), true);
     }
 
@@ -206,9 +203,9 @@ final class TaskTranslator {
     return new Outcome(
         new FargateTranslation(
             definition,
-            RequestJson.pretty(definitionTree),
+            definitionJson,
             runTask,
-            RequestJson.pretty(runTaskTree),
+            RequestJson.compact(runTask),
             size,
             need.ephemeralStorageGib(),
             context.parameters(),
@@ -341,8 +338,8 @@ final class TaskTranslator {
 
   /**
    * Builds the family name: a readable prefix (owner and first container) and a digest of the task
-   * definition's content, so identical pods share one registration. ECS family names allow up to
-   * 255 letters, digits, hyphens and underscores.
+   * definition's JSON without the family, so identical pods share one registration. ECS family
+   * names allow up to 255 letters, digits, hyphens and underscores.
    */
   static String family(Context context, ResolvedPod pod, String content) {
     String container = pod.containers().isEmpty() ? "pod" : pod.containers().get(0).name();
@@ -352,6 +349,19 @@ final class TaskTranslator {
       prefix = prefix.substring(0, room);
     }
     return prefix + "-" + Hashes.sha256(FAMILY_DIGEST_LENGTH, content);
+  }
+
+  /**
+   * Puts the family into the JSON rendered with an empty one. The family is the first member and
+   * needs no escaping, so the text is spliced; any other layout is rendered again.
+   */
+  private static String withFamily(
+      String draftJson, RegisterTaskDefinitionRequest named, String family) {
+    String empty = "{\"family\":\"\"";
+    if (draftJson.startsWith(empty)) {
+      return "{\"family\":\"" + family + "\"" + draftJson.substring(empty.length());
+    }
+    return RequestJson.compact(named);
   }
 
   private static String sanitize(String text) {

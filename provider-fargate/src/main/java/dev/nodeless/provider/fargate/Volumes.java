@@ -128,6 +128,8 @@ final class Volumes {
    * bind mounts owned by root with mode 0755 while Kubernetes gives emptyDir mode 0777.
    */
   boolean emptyDirsNeedPermissions(List<ResolvedContainer> containers, Context context) {
+    // NOTE: the image's USER is unknown here, so an image that runs as non-root without
+    // runAsUser in the pod still gets a root-owned emptyDir; a translation note says so.
     PodSecurityContext pod = context.pod.pod().getSpec().getSecurityContext();
     if (pod != null && pod.getFsGroup() != null) {
       return kinds.containsValue(Kind.EMPTY_DIR);

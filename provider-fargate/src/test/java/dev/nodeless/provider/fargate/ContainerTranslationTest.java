@@ -69,7 +69,7 @@ class ContainerTranslationTest {
   }
 
   @Test
-  void equalRequestAndLimitSendOnlyTheHardLimit() {
+  void equalRequestAndLimitSendOnlyLimit() {
     Container app =
         container("app")
             .editOrNewResources()
@@ -154,7 +154,7 @@ class ContainerTranslationTest {
   }
 
   @Test
-  void sidecarWithoutHealthCheckIsWaitedForUntilStarted() {
+  void sidecarWithoutCheckWaitsForStart() {
     Pod pod =
         pod(container("app").build())
             .editSpec()
@@ -242,7 +242,7 @@ class ContainerTranslationTest {
   }
 
   @Test
-  void securityContextMapsUserReadOnlyRootAndCapabilities() {
+  void securityContextMapsToContainer() {
     Container app =
         container("app")
             .withNewSecurityContext()
@@ -382,7 +382,7 @@ class ContainerTranslationTest {
   }
 
   @Test
-  void lifecycleHooksAndNodeSelectionAreNotedNotSilentlyDropped() {
+  void droppedFieldsAreNoted() {
     Pod pod =
         pod(container("app")
                 .withNewLifecycle()

@@ -114,7 +114,7 @@ class FargateFixturesTest {
     FixtureFiles.open();
   }
 
-  /** The ConfigMaps and Secrets that fixtures refer to, as their documentation creates them. */
+  /** Builds the ConfigMaps and Secrets that fixtures refer to, as their documentation creates them. */
   static List<HasMetadata> objects(String namespace) {
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(

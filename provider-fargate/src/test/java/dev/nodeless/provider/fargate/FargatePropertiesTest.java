@@ -246,7 +246,7 @@ class FargatePropertiesTest {
       assertThat(quote).isInstanceOf(PlacementQuote.Rejected.class);
       problems = ((PlacementQuote.Rejected) quote).problems();
     } catch (PodValidationException e) {
-      // Core validation may find the pod invalid before Fargate sees it; either must say where.
+      // Core validation may find the pod invalid before Fargate sees it; either must name the field.
       problems = e.problems();
     }
     assertThat(problems)
@@ -372,7 +372,7 @@ class FargatePropertiesTest {
                     .build()));
   }
 
-  /** The environment a container sees: definition values overlaid by the RunTask override. */
+  /** The environment a container gets: definition values overlaid by the RunTask override. */
   private static Map<String, String> deliveredEnvironment(
       FargateTranslation translation, String container) {
     Map<String, String> env = new HashMap<>();

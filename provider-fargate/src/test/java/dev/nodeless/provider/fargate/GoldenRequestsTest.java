@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Compares the requests for three fixture pods with reviewed JSON under {@code
@@ -20,6 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GoldenRequestsTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
+  private static final JsonMapper PRETTY =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   @BeforeAll
   static void openFixtures() {
@@ -45,8 +49,9 @@ class GoldenRequestsTest {
     check(GOLDEN.resolve(name + ".run-task.json"), translation.runTaskJson());
   }
 
+  /** Compares indented JSON, so that the files stay readable and diffs stay small. */
   private static void check(Path file, String actual) throws IOException {
-    String json = actual + "\n";
+    String json = PRETTY.writeValueAsString(PRETTY.readTree(actual)) + "\n";
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(file, json, StandardCharsets.UTF_8);
     }

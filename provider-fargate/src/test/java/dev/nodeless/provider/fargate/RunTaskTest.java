@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 class RunTaskTest {
 
   @Test
-  void runTaskTargetsTheFamilyWithIdempotencyAndNetworking() {
+  void runTaskCarriesIdempotencyAndNetwork() {
     FargateTranslation translation = translate(pod(container("app").build()).build());
     RunTaskRequest runTask = translation.runTask();
     assertThat(runTask.cluster()).isEqualTo("pods");
@@ -109,7 +109,7 @@ class RunTaskTest {
   }
 
   @Test
-  void labelsBeyondTheTagLimitAreLeftOutWithANote() {
+  void labelsBeyondTagLimitAreNoted() {
     Map<String, String> labels = new HashMap<>();
     for (int i = 0; i < 60; i++) {
       labels.put(String.format("label-%02d", i), "v");
@@ -196,7 +196,7 @@ class RunTaskTest {
   }
 
   @Test
-  void logsGoToCloudWatchWhenAGroupIsSet() {
+  void logGroupEnablesAwslogs() {
     FargateTranslation translation =
         translate(
             pod(container("app").build()).build(), settings("fargate.logGroup", "/nodeless/pods"));

@@ -81,7 +81,7 @@ class SizingAndPriceTest {
   }
 
   @Test
-  void tooLargePodIsRejectedWithTheEksReason() {
+  void tooLargePodGetsEksReason() {
     Pod pod = pod(requesting("small", "1", "1Gi"), requesting("huge", "16", "120Gi")).build();
     List<ValidationProblem> problems = problems(pod);
     assertThat(problems).hasSize(1);
@@ -160,7 +160,7 @@ class SizingAndPriceTest {
   }
 
   @Test
-  void spotWithoutRegionalSpotRowsIsPricedOnDemandWithANote() {
+  void spotWithoutRegionalRowsUsesOnDemand() {
     FargateTranslation translation =
         translate(pod(requesting("app", "1", "1792Mi")).build(), settings("fargate.spot", "true"));
     assertThat(translation.runTask().capacityProviderStrategy().get(0).capacityProvider())
@@ -183,7 +183,7 @@ class SizingAndPriceTest {
   }
 
   @Test
-  void unknownRegionIsPricedWithUsEast1AndMarkedStale() {
+  void unknownRegionUsesUsEast1Prices() {
     FargateTranslation translation =
         translate(pod(requesting("app", "1", "1792Mi")).build(), Examples.inRegion("ap-south-2"));
     assertThat(translation.hourlyUsd()).isEqualByComparingTo("0.04937");

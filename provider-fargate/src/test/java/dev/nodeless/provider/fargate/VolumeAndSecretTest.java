@@ -82,7 +82,7 @@ class VolumeAndSecretTest {
   }
 
   @Test
-  void envFromSecretStripsThePrefixFromTheKey() {
+  void envFromSecretStripsPrefix() {
     Pod pod =
         pod(container("app")
                 .addNewEnvFrom()
@@ -203,14 +203,14 @@ class VolumeAndSecretTest {
         .containsExactly(mount("cache", "/cache", false));
     assertThat(definition(translation, "sidecar").mountPoints())
         .containsExactly(mount("cache", "/data", true));
-    // Root user: no writer container needed, and the note says how to get one.
+    // Root user: no writer container needed, and a note tells how to get one.
     assertThat(translation.registerTaskDefinition().containerDefinitions()).hasSize(2);
     assertThat(translation.notes())
         .anyMatch(note -> note.startsWith("emptyDir volumes are owned by root"));
   }
 
   @Test
-  void nonRootUserGetsEmptyDirOpenedByTheWriter() {
+  void nonRootUserGetsWritableEmptyDir() {
     Pod pod =
         pod(container("app")
                 .addNewVolumeMount()
@@ -239,7 +239,7 @@ class VolumeAndSecretTest {
   }
 
   @Test
-  void configMapVolumeIsWrittenByTheFileWriterFirst() {
+  void fileWriterFillsConfigMapVolume() {
     Pod pod =
         pod(container("app")
                 .addNewVolumeMount()
@@ -379,7 +379,7 @@ class VolumeAndSecretTest {
   }
 
   @Test
-  void perPodEnvAndArgsTravelInTheOverride() {
+  void perPodEnvAndArgsGoToOverride() {
     Pod pod =
         pod(container("app")
                 .addNewEnv()
