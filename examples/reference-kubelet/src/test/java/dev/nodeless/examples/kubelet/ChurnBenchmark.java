@@ -222,9 +222,9 @@ public final class ChurnBenchmark {
 
   /**
    * Sends the demo API server the requests of a kubelet run, from as many threads, without a
-   * kubelet or provider: per pod a create, two status writes and an event while it starts, then the
-   * graceful delete, a final status write, an event and the delete with grace period 0. It shows
-   * how much of the kubelet run the in-process API server itself takes.
+   * kubelet or provider. Per pod these are a create, two status writes and an event while it
+   * starts, then the graceful delete, an event, a final status write and the delete with grace
+   * period 0. The time shows how much of the kubelet run the in-process API server itself takes.
    */
   private double apiRequestsOnly() throws Exception {
     try (DemoApiServer api = DemoApiServer.start(0);

@@ -19,8 +19,9 @@ class ProviderHealthTest {
   void unhealthyProviderStopsHeartbeats(@TempDir Path stateDir) {
     try (TestCluster cluster = new TestCluster()) {
       Kubelet kubelet = cluster.start(NODE, stateDir);
+      // Kubelet.start returns once the pod controller runs; Ready follows within seconds.
       await()
-          .atMost(TestCluster.TIMEOUT)
+          .atMost(java.time.Duration.ofSeconds(10))
           .until(() -> "True".equals(NodeAndLeaseTest.status(node(cluster), "Ready")));
       Lease renewed =
           await().atMost(TestCluster.TIMEOUT).until(() -> lease(cluster), l -> l != null);

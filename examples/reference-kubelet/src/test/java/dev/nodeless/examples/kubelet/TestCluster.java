@@ -37,6 +37,8 @@ final class TestCluster implements AutoCloseable {
         .providerName("local")
         .providerSetting("local.stateDir", stateDir.toString())
         .providerSetting("local.nodeName", nodeName)
+        // Host processes, even where podman or docker is installed: every test pod sets command.
+        .providerSetting("local.runtime", "process")
         .providerSetting("local.pollInterval", "50ms")
         .providerSetting("local.backOff.initial", "500ms")
         .providerSetting("local.backOff.max", "2s")
