@@ -61,7 +61,6 @@ public class FargateTranslationBenchmark {
 
   @Setup
   public void setUp() {
-    FixtureFiles.open();
     Pod pod = TestPods.withIdentity(Fixtures.pod(fixture));
     yaml = YAML.asYaml(pod);
     resolved = TestPods.resolve(pod, FargateFixturesTest.objects("default"));
