@@ -111,7 +111,7 @@ final class TaskTranslator {
     // problem is still reported.
     Optional<TaskSize> chosen =
         pricing.isPresent()
-            ? Sizing.choose(need, allowed, pricing.get())
+            ? Sizing.choose(need, TaskSizes.allowedSet(platform.os(), version), pricing.get())
             : allowed.stream()
                 .filter(s -> s.cpuUnits() >= need.cpuUnits() && s.memoryMiB() >= need.memoryMiB())
                 .findFirst();
