@@ -5,6 +5,7 @@ import dev.nodeless.PodRef;
 import dev.nodeless.ReferenceResolver;
 import dev.nodeless.spi.DownwardFacts;
 import dev.nodeless.spi.EnvValue;
+import dev.nodeless.spi.RegistryCredential;
 import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
 import dev.nodeless.spi.ResolvedVolume;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ProjectedVolumeSource;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PodResolver {
   private static final Logger LOG = LoggerFactory.getLogger(PodResolver.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper DOCKER_CONFIG =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** Default file mode of configMap, secret, downwardAPI and projected volumes: 0644. */
   static final int DEFAULT_MODE = 0644;
@@ -95,7 +99,80 @@ final class PodResolver {
         volumes.putIfAbsent(volume.getName(), resolved);
       }
     }
-    return new ResolvedPod(pod, inits, apps, volumes);
+    return new ResolvedPod(pod, inits, apps, volumes, registryCredentials());
+  }
+
+  /**
+   * Reads the registry logins of the Secrets named in {@code spec.imagePullSecrets}: the {@code
+   * auths} of a {@code .dockerconfigjson} key, or the top-level map of a legacy {@code .dockercfg}
+   * key, each with {@code username} and {@code password} or a base64 {@code auth}. As the kubelet
+   * does, a missing Secret or one without a docker config is skipped, and the pull goes without it.
+   */
+  private List<RegistryCredential> registryCredentials() {
+    List<RegistryCredential> credentials = new ArrayList<>();
+    List<LocalObjectReference> references = pod.getSpec().getImagePullSecrets();
+    for (int i = 0; references != null && i < references.size(); i++) {
+      String name = references.get(i).getName();
+      String path = "spec.imagePullSecrets[" + i + "].name";
+      Optional<Map<String, byte[]>> secret = secret(name, path);
+      if (secret.isEmpty()) {
+        LOG.warn("Pod {}: image pull secret {} was not found; pulling without it", ref, name);
+        continue;
+      }
+      byte[] config = secret.get().get(".dockerconfigjson");
+      boolean legacy = config == null;
+      if (legacy) {
+        config = secret.get().get(".dockercfg");
+      }
+      if (config == null) {
+        LOG.warn(
+            "Pod {}: image pull secret {} has no docker config; pulling without it", ref, name);
+        continue;
+      }
+      Map<?, ?> auths;
+      try {
+        Map<?, ?> root = DOCKER_CONFIG.readValue(config, Map.class);
+        auths = legacy ? root : (Map<?, ?>) root.get("auths");
+      } catch (java.io.IOException | ClassCastException e) {
+        problems.add(
+            path,
+            name,
+            "Secret " + namespace + "/" + name + " holds a docker config that is not valid JSON",
+            "store a docker config.json with an auths map under the key .dockerconfigjson");
+        continue;
+      }
+      if (auths == null) {
+        continue;
+      }
+      for (Map.Entry<?, ?> entry : auths.entrySet()) {
+        if (entry.getValue() instanceof Map<?, ?> login) {
+          RegistryCredential credential = credential(name, entry.getKey().toString(), login);
+          if (credential != null) {
+            credentials.add(credential);
+          }
+        }
+      }
+    }
+    return credentials;
+  }
+
+  private static RegistryCredential credential(String secret, String server, Map<?, ?> login) {
+    Object user = login.get("username");
+    Object password = login.get("password");
+    if ((user == null || password == null) && login.get("auth") instanceof String auth) {
+      byte[] decoded = decode(auth);
+      String pair = decoded == null ? "" : new String(decoded, StandardCharsets.UTF_8);
+      int colon = pair.indexOf(':');
+      if (colon < 0) {
+        return null;
+      }
+      user = pair.substring(0, colon);
+      password = pair.substring(colon + 1);
+    }
+    if (user == null || password == null) {
+      return null;
+    }
+    return new RegistryCredential(secret, server, user.toString(), password.toString());
   }
 
   // ---- containers ---------------------------------------------------------------------------

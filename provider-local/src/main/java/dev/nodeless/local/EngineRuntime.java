@@ -83,6 +83,9 @@ final class EngineRuntime implements ContainerRuntime {
               + "(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
               + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[a-z0-9]+:[a-fA-F0-9]{32,})?$");
 
+  private static final java.util.concurrent.atomic.AtomicLong INSTANCES =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final ContainerEngine engine;
   private final ContainerSettings settings;
   private final String owner;
@@ -116,7 +119,8 @@ final class EngineRuntime implements ContainerRuntime {
     this.engine = engine;
     this.settings = settings;
     this.owner = owner;
-    this.supervisor = supervisorId(ProcessHandle.current());
+    // The counter tells apart the runtimes of several launchers in one JVM.
+    this.supervisor = supervisorId(ProcessHandle.current()) + "-" + INSTANCES.incrementAndGet();
     this.blocking = blocking;
     this.scheduler = scheduler;
     this.clock = clock;
@@ -164,15 +168,15 @@ final class EngineRuntime implements ContainerRuntime {
     return process.pid() + "-" + start;
   }
 
-  /** Whether the JVM named by a {@link #supervisorId} still runs. */
+  /** Whether the JVM named by a supervisor label, {@code <pid>-<start>-<runtime>}, still runs. */
   static boolean supervisorAlive(String id) {
-    int dash = id.indexOf('-');
-    if (dash < 0) {
+    String[] parts = id.split("-");
+    if (parts.length < 2) {
       return false;
     }
     try {
-      long pid = Long.parseLong(id.substring(0, dash));
-      long start = Long.parseLong(id.substring(dash + 1));
+      long pid = Long.parseLong(parts[0]);
+      long start = Long.parseLong(parts[1]);
       return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
           .map(handle -> supervisorId(handle).equals(pid + "-" + start))

@@ -352,9 +352,6 @@ class ContainerRuntimeTest {
     launcher.terminateAndWait(ref, Duration.ZERO, TIMEOUT);
   }
 
-  @org.junit.jupiter.api.Disabled(
-      "TODO: the pull reaches the registry with an empty login; pull-secret credentials are not"
-          + " passed through yet")
   @Test
   void imagePullSecretsAuthenticateThePull() throws Exception {
     List<String> authorizations = new CopyOnWriteArrayList<>();
@@ -383,6 +380,7 @@ class ContainerRuntimeTest {
         });
     registry.start();
     Path otherState = tempDir.resolve("pull-secrets").resolve("state");
+    Files.createDirectories(otherState.getParent());
     Map<String, String> settings = PodmanSupport.settings(otherState);
     String host = "127.0.0.1:" + registry.getAddress().getPort();
     Files.writeString(

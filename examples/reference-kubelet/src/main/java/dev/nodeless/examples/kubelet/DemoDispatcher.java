@@ -73,9 +73,18 @@ final class DemoDispatcher extends Dispatcher {
       ServingCertificate.clientCa("nodeless-demo-kubelet-client-ca", "system:kube-apiserver");
   private volatile HttpClient kubeletClient;
   private volatile String serverAddress = "127.0.0.1";
+  private final Object[] deletionLocks = newLocks(64);
 
   DemoDispatcher(KubernetesMixedDispatcher crud) {
     this.crud = crud;
+  }
+
+  private static Object[] newLocks(int count) {
+    Object[] locks = new Object[count];
+    for (int i = 0; i < count; i++) {
+      locks[i] = new Object();
+    }
+    return locks;
   }
 
   void serverAddress(String address) {
@@ -173,9 +182,15 @@ final class DemoDispatcher extends Dispatcher {
         .setBody(filtered);
   }
 
-  private synchronized MockResponse deletePod(
-      RecordedRequest request, String namespace, String name) {
+  private MockResponse deletePod(RecordedRequest request, String namespace, String name) {
     String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + name;
+    // The steps below read and write the same pod, so deletions of one pod must not interleave.
+    synchronized (deletionLocks[Math.floorMod(podPath.hashCode(), deletionLocks.length)]) {
+      return deletePod(request, podPath);
+    }
+  }
+
+  private MockResponse deletePod(RecordedRequest request, String podPath) {
     Pod stored = get(podPath, Pod.class);
     if (stored == null) {
       return withJsonType(crud.dispatch(request));

@@ -150,6 +150,11 @@ final class PodController implements AutoCloseable {
     return syncs.get();
   }
 
+  /** Number of pod status writes that reached the API server. */
+  long statusWrites() {
+    return statusWriter.writes();
+  }
+
   /** Number of informer updates seen so far, resyncs included. */
   long updates() {
     return updates.get();

@@ -41,6 +41,8 @@ final class StatusWriter implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final WorkQueue queue = new WorkQueue("kubelet-status");
+  private final java.util.concurrent.atomic.AtomicLong writes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   StatusWriter(
       KubernetesClient client,
@@ -93,6 +95,7 @@ final class StatusWriter implements AutoCloseable {
               .inNamespace(ref.namespace())
               .resource(new PodBuilder(current).withStatus(desired).build())
               .updateStatus();
+          writes.incrementAndGet();
           LOG.debug("Wrote status of pod {}: phase {}", ref, desired.getPhase());
           return;
         } catch (KubernetesClientException e) {
@@ -170,6 +173,11 @@ final class StatusWriter implements AutoCloseable {
 
   private static boolean sameStatus(PodStatus desired, PodStatus api) {
     return api != null && Objects.equals(desired, api);
+  }
+
+  /** Number of status writes that reached the API server. */
+  long writes() {
+    return writes.get();
   }
 
   @Override

@@ -59,6 +59,7 @@ public final class ChurnBenchmark {
     System.out.printf(Locale.ROOT, "Churn of %d pods on the local provider%n", pods);
     Result direct = direct(Files.createTempDirectory("churn-direct"));
     Result kubelet = kubelet(Files.createTempDirectory("churn-kubelet"));
+    double apiSeconds = apiRequestsOnly();
     System.out.printf(
         Locale.ROOT,
         "direct launcher: %.2f s (Running after %.2f s), heap %.1f KiB per pod%n",
@@ -77,6 +78,10 @@ public final class ChurnBenchmark {
         kubelet.totalSeconds / direct.totalSeconds,
         kubelet.leftPods + direct.leftPods,
         kubelet.leftProcesses + direct.leftProcesses);
+    System.out.printf(
+        Locale.ROOT,
+        "API server alone, replaying the kubelet run's requests without a kubelet: %.2f s%n",
+        apiSeconds);
     System.out.printf(
         Locale.ROOT,
         "pod directories left in the state directories: direct %d, kubelet %d%n",
@@ -197,6 +202,10 @@ public final class ChurnBenchmark {
                     && processes().isEmpty());
         double total = seconds(start);
         creators.shutdown();
+        System.out.printf(
+            Locale.ROOT,
+            "  kubelet run: %.1f status writes per pod%n",
+            (double) kubelet.pods().statusWrites() / pods);
         return new Result(
             runningSeconds,
             total,
@@ -209,6 +218,84 @@ public final class ChurnBenchmark {
         kubelet.close();
       }
     }
+  }
+
+  /**
+   * Sends the demo API server the requests of a kubelet run, from as many threads, without a
+   * kubelet or provider: per pod a create, two status writes and an event while it starts, then the
+   * graceful delete, a final status write, an event and the delete with grace period 0. It shows
+   * how much of the kubelet run the in-process API server itself takes.
+   */
+  private double apiRequestsOnly() throws Exception {
+    try (DemoApiServer api = DemoApiServer.start(0);
+        KubernetesClient client = api.newClient()) {
+      ExecutorService threads = Executors.newFixedThreadPool(4);
+      PodDeleter deleter = new PodDeleter(client);
+      long start = System.nanoTime();
+      List<CompletableFuture<Void>> work = new ArrayList<>();
+      for (int i = 0; i < pods; i++) {
+        Pod pod = new PodBuilder(pod(i)).editSpec().withNodeName(NODE).endSpec().build();
+        work.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  Pod created = client.pods().inNamespace("default").resource(pod).create();
+                  writeStatus(client, created, PodPhases.PENDING);
+                  writeStatus(client, created, PodPhases.RUNNING);
+                  writeEvent(client, created, "ProviderCreateSuccess");
+                },
+                threads));
+      }
+      CompletableFuture.allOf(work.toArray(CompletableFuture[]::new))
+          .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      work.clear();
+      for (int i = 0; i < pods; i++) {
+        String name = "churn-" + i;
+        work.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  client.pods().inNamespace("default").withName(name).withGracePeriod(1).delete();
+                  Pod marked = client.pods().inNamespace("default").withName(name).get();
+                  writeEvent(client, marked, "Killing");
+                  writeStatus(client, marked, PodPhases.SUCCEEDED);
+                  deleter.deleteNow(PodRef.of(marked));
+                },
+                threads));
+      }
+      CompletableFuture.allOf(work.toArray(CompletableFuture[]::new))
+          .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      double seconds = seconds(start);
+      threads.shutdown();
+      return seconds;
+    }
+  }
+
+  private static void writeStatus(KubernetesClient client, Pod pod, String phase) {
+    client
+        .pods()
+        .inNamespace("default")
+        .resource(new PodBuilder(pod).withNewStatus().withPhase(phase).endStatus().build())
+        .updateStatus();
+  }
+
+  private static void writeEvent(KubernetesClient client, Pod pod, String reason) {
+    client
+        .v1()
+        .events()
+        .inNamespace("default")
+        .resource(
+            new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata()
+                .withName(pod.getMetadata().getName() + "." + reason.toLowerCase(Locale.ROOT))
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind("Pod")
+                .withName(pod.getMetadata().getName())
+                .withUid(pod.getMetadata().getUid())
+                .endInvolvedObject()
+                .withReason(reason)
+                .withType("Normal")
+                .build())
+        .create();
   }
 
   private Pod pod(int index) {
