@@ -296,6 +296,8 @@ final class Containers {
           "spec.imagePullSecrets is not used for ECR images: the execution role pulls them");
       return;
     }
+    // TODO: store ResolvedPod.registryCredentials() in a Secrets Manager secret that the provider
+    // creates, once ECS is confirmed to accept its ARN without the random suffix.
     var credentials = context.settings.registryCredentialsArn();
     if (credentials.isPresent()) {
       definition.repositoryCredentials(r -> r.credentialsParameter(credentials.get()));
