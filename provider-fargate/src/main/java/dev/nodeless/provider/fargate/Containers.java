@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerRestartPolicy;
 import software.amazon.awssdk.services.ecs.model.HealthCheck;
 import software.amazon.awssdk.services.ecs.model.LinuxParameters;
 import software.amazon.awssdk.services.ecs.model.LogConfiguration;
+import software.amazon.awssdk.services.ecs.model.MountPoint;
 import software.amazon.awssdk.services.ecs.model.PortMapping;
 
 /**
@@ -80,7 +81,10 @@ final class Containers {
     if (!ports.isEmpty()) {
       definition.portMappings(ports);
     }
-    definition.mountPoints(volumes.mountPoints(container, context));
+    List<MountPoint> mounts = volumes.mountPoints(container, context);
+    if (!mounts.isEmpty()) {
+      definition.mountPoints(mounts);
+    }
     ContainerRestartPolicy restart = restartPolicy(container, context);
     if (restart != null) {
       definition.restartPolicy(restart);
@@ -292,6 +296,8 @@ final class Containers {
           "spec.imagePullSecrets is not used for ECR images: the execution role pulls them");
       return;
     }
+    // TODO: store ResolvedPod.registryCredentials() in a Secrets Manager secret that the provider
+    // creates, once ECS is confirmed to accept its ARN without the random suffix.
     var credentials = context.settings.registryCredentialsArn();
     if (credentials.isPresent()) {
       definition.repositoryCredentials(r -> r.credentialsParameter(credentials.get()));

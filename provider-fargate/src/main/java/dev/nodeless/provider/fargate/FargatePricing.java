@@ -6,6 +6,7 @@ import dev.nodeless.plan.UnitPriceTable.UnitPrice;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ final class FargatePricing {
   private final PriceSource source;
   private final List<String> notes;
   private final Map<TaskSize, BigDecimal> taskPrices = new HashMap<>();
+  private final List<TaskSize> byPrice;
 
   private FargatePricing(
       BigDecimal vcpuHour,
@@ -52,9 +54,20 @@ final class FargatePricing {
     this.source = source;
     this.notes = List.copyOf(notes);
     // Sizing compares the prices of every valid size, so they are computed once here.
+    List<TaskSize> sizes = new ArrayList<>();
     for (TaskSizes.Row row : TaskSizes.rows()) {
       taskPrices.put(row.size(), computeHourly(row.size()));
+      sizes.add(row.size());
     }
+    Comparator<TaskSize> byHourlyPrice = Comparator.comparing(taskPrices::get);
+    sizes.sort(
+        byHourlyPrice.thenComparingInt(TaskSize::cpuUnits).thenComparingInt(TaskSize::memoryMiB));
+    this.byPrice = List.copyOf(sizes);
+  }
+
+  /** Returns every valid size, cheapest first; ties go to fewer CPU units, then less memory. */
+  List<TaskSize> sizesByPrice() {
+    return byPrice;
   }
 
   /**

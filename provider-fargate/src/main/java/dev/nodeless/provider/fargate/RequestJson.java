@@ -1,6 +1,5 @@
 package dev.nodeless.provider.fargate;
 
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +10,12 @@ import software.amazon.awssdk.core.protocol.MarshallLocation;
 import software.amazon.awssdk.core.util.SdkAutoConstructList;
 import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JacksonSerializable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.TypeSerializer;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -50,11 +52,28 @@ final class RequestJson {
   }
 
   private static String render(SdkPojo pojo, ObjectWriter writer) {
-    StringWriter out = new StringWriter(1024);
-    try (JsonGenerator generator = writer.createGenerator(out)) {
+    // Going through writeValueAsString reuses Jackson's recycled buffers and string writer.
+    return writer.writeValueAsString(new Streamed(pojo));
+  }
+
+  /** An SDK object that Jackson serializes by streaming its fields. */
+  private static final class Streamed extends JacksonSerializable.Base {
+    private final SdkPojo pojo;
+
+    Streamed(SdkPojo pojo) {
+      this.pojo = pojo;
+    }
+
+    @Override
+    public void serialize(JsonGenerator generator, SerializationContext context) {
       writePojo(pojo, generator);
     }
-    return out.toString();
+
+    @Override
+    public void serializeWithType(
+        JsonGenerator generator, SerializationContext context, TypeSerializer typeSerializer) {
+      writePojo(pojo, generator);
+    }
   }
 
   private static void writePojo(SdkPojo pojo, JsonGenerator generator) {

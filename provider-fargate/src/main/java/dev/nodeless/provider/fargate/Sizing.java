@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Chooses the task size: the cheapest valid size that covers the pod's effective requests (plus 256
@@ -117,25 +118,15 @@ final class Sizing {
    * Picks the cheapest size among {@code allowed} that covers the need; ties go to fewer CPU units,
    * then less memory.
    */
-  static Optional<TaskSize> choose(Need need, List<TaskSize> allowed, FargatePricing pricing) {
-    TaskSize best = null;
-    BigDecimal bestPrice = null;
-    for (TaskSize size : allowed) {
-      if (size.cpuUnits() < need.cpuUnits() || size.memoryMiB() < need.memoryMiB()) {
-        continue;
-      }
-      BigDecimal price = pricing.hourly(size, 0);
-      if (best == null
-          || price.compareTo(bestPrice) < 0
-          || (price.compareTo(bestPrice) == 0
-              && (size.cpuUnits() < best.cpuUnits()
-                  || (size.cpuUnits() == best.cpuUnits()
-                      && size.memoryMiB() < best.memoryMiB())))) {
-        best = size;
-        bestPrice = price;
+  static Optional<TaskSize> choose(Need need, Set<TaskSize> allowed, FargatePricing pricing) {
+    for (TaskSize size : pricing.sizesByPrice()) {
+      if (size.cpuUnits() >= need.cpuUnits()
+          && size.memoryMiB() >= need.memoryMiB()
+          && allowed.contains(size)) {
+        return Optional.of(size);
       }
     }
-    return Optional.ofNullable(best);
+    return Optional.empty();
   }
 
   /** Notes that explain how the chosen size relates to the requests. */

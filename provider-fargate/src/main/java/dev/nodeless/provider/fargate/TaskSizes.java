@@ -30,6 +30,7 @@ final class TaskSizes {
 
   private static final List<Row> ROWS = load();
   private static final Map<String, List<TaskSize>> ALLOWED = new ConcurrentHashMap<>();
+  private static final Map<String, Set<TaskSize>> ALLOWED_SETS = new ConcurrentHashMap<>();
 
   private TaskSizes() {}
 
@@ -43,6 +44,13 @@ final class TaskSizes {
     // Keys are few (two systems, a handful of versions), so the map stays small.
     return ALLOWED.computeIfAbsent(
         operatingSystem + " " + platform.text(), key -> filter(operatingSystem, platform));
+  }
+
+  /** Returns the same sizes as {@link #allowed} as a set, for membership tests. */
+  static Set<TaskSize> allowedSet(String operatingSystem, PlatformVersion platform) {
+    return ALLOWED_SETS.computeIfAbsent(
+        operatingSystem + " " + platform.text(),
+        key -> Set.copyOf(allowed(operatingSystem, platform)));
   }
 
   private static List<TaskSize> filter(String operatingSystem, PlatformVersion platform) {

@@ -103,12 +103,18 @@ final class TaskTranslator {
               + " in this region or in "
               + FargatePricing.FALLBACK_REGION,
           "add rows for service fargate to the table named by " + FargateSettings.PRICE_TABLE);
-      return new Outcome(null, context.problems);
     }
     PlatformVersion version = platformVersion(context);
     Sizing.Need need = Sizing.need(pod, settings.sizing(), platform, context.problems);
     List<TaskSize> allowed = TaskSizes.allowed(platform.os(), version);
-    Optional<TaskSize> chosen = Sizing.choose(need, allowed, pricing.get());
+    // Without prices the first covering size in table order stands in, so that every other
+    // problem is still reported.
+    Optional<TaskSize> chosen =
+        pricing.isPresent()
+            ? Sizing.choose(need, TaskSizes.allowedSet(platform.os(), version), pricing.get())
+            : allowed.stream()
+                .filter(s -> s.cpuUnits() >= need.cpuUnits() && s.memoryMiB() >= need.memoryMiB())
+                .findFirst();
     if (chosen.isEmpty()) {
       context.problems.add(Sizing.tooLarge(pod, need, allowed));
     }

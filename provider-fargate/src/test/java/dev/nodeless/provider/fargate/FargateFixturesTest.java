@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,12 +108,9 @@ class FargateFixturesTest {
         "virtual-kubelet/examples/nginx-pod-probes-named-ports.yaml", "offer 0.25 vCPU / 0.5 GB");
   }
 
-  @BeforeAll
-  static void openFixtures() {
-    FixtureFiles.open();
-  }
-
-  /** Builds the ConfigMaps and Secrets that fixtures refer to, as their documentation creates them. */
+  /**
+   * Builds the ConfigMaps and Secrets that fixtures refer to, as their documentation creates them.
+   */
   static List<HasMetadata> objects(String namespace) {
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(

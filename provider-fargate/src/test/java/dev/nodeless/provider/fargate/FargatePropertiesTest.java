@@ -246,7 +246,8 @@ class FargatePropertiesTest {
       assertThat(quote).isInstanceOf(PlacementQuote.Rejected.class);
       problems = ((PlacementQuote.Rejected) quote).problems();
     } catch (PodValidationException e) {
-      // Core validation may find the pod invalid before Fargate sees it; either must name the field.
+      // Core validation may find the pod invalid before Fargate sees it; either must name the
+      // field.
       problems = e.problems();
     }
     assertThat(problems)

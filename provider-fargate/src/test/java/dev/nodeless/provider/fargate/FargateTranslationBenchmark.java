@@ -61,7 +61,6 @@ public class FargateTranslationBenchmark {
 
   @Setup
   public void setUp() {
-    FixtureFiles.open();
     Pod pod = TestPods.withIdentity(Fixtures.pod(fixture));
     yaml = YAML.asYaml(pod);
     resolved = TestPods.resolve(pod, FargateFixturesTest.objects("default"));
@@ -130,26 +129,34 @@ public class FargateTranslationBenchmark {
       state.setUp();
       states.add(state);
     }
+
     double[][] translate = new double[states.size()][rounds];
     double[][] parse = new double[states.size()][rounds];
+    long[][] allocated = new long[states.size()][2];
     for (int round = -warmups; round < rounds; round++) {
       for (int pod = 0; pod < states.size(); pod++) {
         FargateTranslationBenchmark state = states.get(pod);
+        long startBytes = allocatedBytes(threads);
         long start = threads.getCurrentThreadCpuTime();
         for (int i = 0; i < calls; i++) {
           state.translate();
         }
         long middle = threads.getCurrentThreadCpuTime();
+        long middleBytes = allocatedBytes(threads);
         for (int i = 0; i < calls; i++) {
           state.parseYaml();
         }
         long end = threads.getCurrentThreadCpuTime();
+        long endBytes = allocatedBytes(threads);
         if (round >= 0) {
           translate[pod][round] = (middle - start) / 1000.0 / calls;
           parse[pod][round] = (end - middle) / 1000.0 / calls;
+          allocated[pod][0] += (middleBytes - startBytes) / calls;
+          allocated[pod][1] += (endBytes - middleBytes) / calls;
         }
       }
     }
+
     Map<String, double[]> byFixture = new TreeMap<>();
     for (int pod = 0; pod < states.size(); pod++) {
       byFixture.put(FIXTURES[pod], new double[] {median(translate[pod]), median(parse[pod])});
@@ -164,6 +171,19 @@ public class FargateTranslationBenchmark {
             + warmups
             + " warm-up rounds");
     print(byFixture);
+    System.out.println();
+    System.out.println("pod | translate (bytes allocated per call) | parse YAML (bytes per call)");
+    for (int pod = 0; pod < states.size(); pod++) {
+      System.out.println(
+          FIXTURES[pod] + " | " + allocated[pod][0] / rounds + " | " + allocated[pod][1] / rounds);
+    }
+  }
+
+  /** Bytes this thread has allocated so far, or 0 where the JVM cannot tell. */
+  private static long allocatedBytes(ThreadMXBean threads) {
+    return threads instanceof com.sun.management.ThreadMXBean hotspot
+        ? hotspot.getCurrentThreadAllocatedBytes()
+        : 0;
   }
 
   private static final String[] FIXTURES = {

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.SerializationFeature;
@@ -24,11 +23,6 @@ class GoldenRequestsTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
   private static final JsonMapper PRETTY =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
-  @BeforeAll
-  static void openFixtures() {
-    FixtureFiles.open();
-  }
 
   @ParameterizedTest
   @ValueSource(

@@ -258,12 +258,12 @@ class SizingAndPriceTest {
         csv,
         "provider,service,region,os,arch,capacity,dimension,unit,price_usd,source,source_date,notes\n"
             + "azure,container-instances,eastus,linux,x86_64,pay-as-you-go,vcpu,per vCPU-hour,0.04,x,2026-01,\n");
+    Pod pod = pod(container("app").build()).editSpec().withHostNetwork(true).endSpec().build();
     List<ValidationProblem> problems =
-        problems(
-            pod(container("app").build()).build(), settings("fargate.priceTable", csv.toString()));
+        problems(pod, settings("fargate.priceTable", csv.toString()));
     assertThat(problems)
         .extracting(ValidationProblem::fieldPath)
-        .containsExactly("fargate.priceTable");
+        .containsExactly("spec.hostNetwork", "fargate.priceTable");
   }
 
   @Test
