@@ -97,9 +97,10 @@ final class LocalPodProvider implements PodProvider {
     this.logThreads = Executors.newCachedThreadPool(daemonThreads("nodeless-local-log"));
     boolean namespaces = settings.mountNamespaces() && PlatformCheck.mountNamespacesWork(tools);
     Optional<Cgroups> cgroups = settings.cgroups() ? Cgroups.detect() : Optional.empty();
+    Optional<Spawner> spawner = settings.posixSpawn() ? Spawner.load(logThreads) : Optional.empty();
     this.runtime =
         new ProcessRuntime(
-            tools, namespaces, cgroups, logThreads, context.scheduler(), context.clock());
+            tools, namespaces, cgroups, spawner, logThreads, context.scheduler(), context.clock());
     ContainerSettings containerSettings = ContainerSettings.parse(context.settings());
     this.runtimeChoice = RuntimeChoice.choose(containerSettings);
     this.engineRuntime =
@@ -124,11 +125,12 @@ final class LocalPodProvider implements PodProvider {
             .scheduleWithFixedDelay(
                 () -> workPool.execute(this::poll), pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     LOG.info(
-        "Local provider started on state directory {} (mount namespaces: {}, cgroup limits: {});"
-            + " pods run as {}",
+        "Local provider started on state directory {} (mount namespaces: {}, cgroup limits: {},"
+            + " process start: {}); pods run as {}",
         settings.stateDir(),
         namespaces ? "yes" : "no",
         cgroups.map(found -> found.version().name()).orElse("no"),
+        spawner.isPresent() ? "posix_spawn" : "setsid",
         runtimeChoice.describe());
   }
 
@@ -293,16 +295,11 @@ final class LocalPodProvider implements PodProvider {
     if (!hasContainer(spec, container)) {
       throw new PodNotFoundException(pod, "it has no container named \"" + container + "\"");
     }
-    int restartCount = 0;
-    Optional<PodStatus> status = dir.readStatus();
-    ContainerStatus containerStatus =
-        status.map(found -> containerStatus(found, container)).orElse(null);
-    if (containerStatus != null && containerStatus.getRestartCount() != null) {
-      restartCount = containerStatus.getRestartCount();
-    }
-    int instance = options.previous() ? restartCount - 1 : restartCount;
+    // The newest instance is the newest log file: the status file may lag by up to 100 ms.
+    int latest = dir.latestInstance(container);
+    int instance = options.previous() ? latest - 1 : latest;
     String podName = pod.name();
-    if (instance < 0) {
+    if (options.previous() && instance < 0) {
       throw new NodelessException(
           "previous terminated container \""
               + container
@@ -314,8 +311,10 @@ final class LocalPodProvider implements PodProvider {
           false,
           null);
     }
-    Path log = dir.logFile(container, instance);
-    if (!Files.exists(log)) {
+    Path log = dir.logFile(container, Math.max(instance, 0));
+    if (instance < 0 || !Files.exists(log)) {
+      ContainerStatus containerStatus =
+          dir.readStatus().map(found -> containerStatus(found, container)).orElse(null);
       String reason =
           containerStatus != null
                   && containerStatus.getState() != null

@@ -10,6 +10,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,11 +30,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code pod.json}: the pod as launched;
- *   <li>{@code status.json}: the latest status, replaced atomically on every change;
+ *   <li>{@code status.json}: the latest status, replaced atomically within 100 ms of a change and
+ *       at once when the pod finishes;
  *   <li>{@code lock}: locked exclusively by the process that supervises the pod;
  *   <li>{@code processes}: one line per running container instance, for crash recovery;
- *   <li>{@code logs/<container>/<restartCount>.log}: one log per instance, with a {@code .done}
- *       marker once it is complete;
+ *   <li>{@code logs/<container>.<restartCount>.log}: one log per instance, with a {@code .done}
+ *       marker once it is complete (container names have no dots);
  *   <li>{@code volumes/<name>/}: emptyDir, configMap, secret, downwardAPI and projected volumes;
  *   <li>{@code run/<instance>/}: scratch files and mount points of each instance.
  * </ul>
@@ -84,7 +86,31 @@ final class PodDirectory {
   }
 
   Path logFile(String container, int restartCount) {
-    return root.resolve("logs").resolve(container).resolve(restartCount + ".log");
+    return root.resolve("logs").resolve(container + "." + restartCount + ".log");
+  }
+
+  /**
+   * Returns the restart count of the newest instance of a container that has a log file, or -1 when
+   * none has started.
+   */
+  int latestInstance(String container) {
+    String prefix = container + ".";
+    int latest = -1;
+    try (DirectoryStream<Path> logs = Files.newDirectoryStream(root.resolve("logs"), "*.log")) {
+      for (Path log : logs) {
+        String name = log.getFileName().toString();
+        if (!name.startsWith(prefix)) {
+          continue;
+        }
+        String number = name.substring(prefix.length(), name.length() - ".log".length());
+        if (!number.isEmpty() && number.chars().allMatch(Character::isDigit)) {
+          latest = Math.max(latest, Integer.parseInt(number));
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return latest;
   }
 
   Path volumesDir() {

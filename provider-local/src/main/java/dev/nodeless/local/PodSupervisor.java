@@ -56,6 +56,13 @@ final class PodSupervisor {
   /** The kubelet gives a container at least this long between SIGTERM and SIGKILL. */
   private static final Duration MINIMUM_GRACE = Duration.ofSeconds(2);
 
+  /**
+   * How long a status change may wait before it reaches the status file. Other processes read it
+   * (the CLI, observers); this launcher reports every change at once. Each write creates a file,
+   * which is costly on a busy ext4, so a short-lived pod that is removed writes none at all.
+   */
+  private static final Duration STATUS_FILE_DELAY = Duration.ofMillis(100);
+
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   static final String LOCAL_IP = "127.0.0.1";
 
@@ -75,6 +82,8 @@ final class PodSupervisor {
   private Instant startTime;
   private ContainerRuntime.Sandbox sandbox = ContainerRuntime.Sandbox.HOST;
   private PodStatus lastStatus;
+  private PodStatus writtenStatus;
+  private boolean statusWriteScheduled;
   private boolean initialized;
 
   /** Set once no container may start again: the pod completes, failed or is terminated. */
@@ -124,7 +133,7 @@ final class PodSupervisor {
    */
   CompletableFuture<Void> launch() {
     CompletableFuture<Void> accepted = new CompletableFuture<>();
-    strand.execute(
+    Runnable accept =
         () -> {
           try {
             Files.createDirectories(dir.root().getParent());
@@ -157,8 +166,16 @@ final class PodSupervisor {
             accepted.completeExceptionally(e);
             return;
           }
-          advance();
-        });
+          // A task of its own, so that the caller has its answer before the containers start.
+          strand.execute(this::advance);
+        };
+    if (runtime.hostProcesses()) {
+      // Only files to write: on the caller's thread, which saves a hand-off. An engine's sandbox
+      // takes a command that may run for seconds, so it stays on the provider's threads.
+      strand.executeHere(accept);
+    } else {
+      strand.execute(accept);
+    }
     return accepted;
   }
 
@@ -365,7 +382,13 @@ final class PodSupervisor {
     run.containerId = instance.id();
     run.imageId = instance.imageId();
     run.startedAt = instance.startedAt();
-    rememberProcess(instanceId, instance.record());
+    // Recorded right after the status goes out, which this task publishes first.
+    strand.execute(
+        () -> {
+          if (run.instance == instance) {
+            rememberProcess(instanceId, instance.record());
+          }
+        });
     LOG.debug("Container {} of pod {} started as {}", run.name(), ref, instance.id());
     run.instanceId = instanceId;
     instance.exit().thenAcceptAsync(exit -> onExit(run, instance, exit), strand);
@@ -730,11 +753,14 @@ final class PodSupervisor {
     publish();
     LOG.info("Pod {} finished in phase {}", ref, lastStatus.getPhase());
     sandbox.close();
-    try {
-      dir.deleteVolumes();
-      Files.deleteIfExists(dir.processesFile());
-    } catch (IOException e) {
-      LOG.warn("Cannot remove the volumes of pod {}: {}", ref, e.toString());
+    if (!removeWhenFinished) {
+      // What stays for the CLI and observers: the pod, its status and its logs.
+      try {
+        dir.deleteVolumes();
+        Files.deleteIfExists(dir.processesFile());
+      } catch (IOException e) {
+        LOG.warn("Cannot remove the volumes of pod {}: {}", ref, e.toString());
+      }
     }
     dir.unlock();
     if (removeWhenFinished) {
@@ -929,12 +955,34 @@ final class PodSupervisor {
       return;
     }
     lastStatus = computed;
+    provider.statusChanged(ref, computed);
+    if (finished) {
+      writeStatusFile();
+    } else if (!statusWriteScheduled) {
+      statusWriteScheduled = true;
+      provider
+          .scheduler()
+          .schedule(
+              () -> strand.execute(this::writeStatusFile),
+              STATUS_FILE_DELAY.toMillis(),
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Writes the latest status unless the file has it, or the pod's files are being removed. */
+  private void writeStatusFile() {
+    statusWriteScheduled = false;
+    if (lastStatus == null
+        || lastStatus.equals(writtenStatus)
+        || (finished && removeWhenFinished)) {
+      return;
+    }
     try {
-      dir.writeStatus(computed);
+      dir.writeStatus(lastStatus);
+      writtenStatus = lastStatus;
     } catch (IOException e) {
       LOG.warn("Cannot write the status file of pod {}: {}", ref, e.toString());
     }
-    provider.statusChanged(ref, computed);
   }
 
   // ---- container settings --------------------------------------------------------------------

@@ -87,7 +87,10 @@ class PersistenceTest extends LocalTestSupport {
     try {
       PodRef ref =
           second.list().stream().filter(found -> found.uid().equals(uid)).findFirst().orElseThrow();
-      assertThat(second.status(ref).orElseThrow().getPhase()).isEqualTo("Running");
+      // The other process writes its status file within 100 ms of a change.
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> second.status(ref).map(PodStatus::getPhase).orElse(""), "Running"::equals);
       assertThat(logs(second, ref)).isEqualTo("hello from child\n");
 
       second.terminateAndWait(ref, Duration.ofSeconds(1), TIMEOUT);
