@@ -6,6 +6,7 @@ import dev.nodeless.spi.DownwardFacts;
 import dev.nodeless.spi.EnvValue;
 import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
+import dev.nodeless.testing.FixtureObjects;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -31,6 +32,13 @@ final class TestPods {
   static final String TOKEN = "service-account-token-for-tests";
 
   static final DownwardFacts EC2_FACTS = new DownwardFacts("nodeless-ec2", null, null, Map.of());
+
+  /** A secret value that must never appear in a request, its JSON or the notes. */
+  static final String CANARY = "fixture-secret-CANARY-4b1d";
+
+  /** The ConfigMaps and Secrets that the fixture pods refer to, with {@link #CANARY} as secret. */
+  static final List<HasMetadata> FIXTURE_OBJECTS =
+      FixtureObjects.all(CANARY, "registry.example.com");
 
   private TestPods() {}
 

@@ -6,12 +6,10 @@ import dev.nodeless.PodValidationException;
 import dev.nodeless.plan.PlacementQuote;
 import dev.nodeless.plan.PlanSettings;
 import dev.nodeless.spi.ResolvedPod;
+import dev.nodeless.testing.FixtureObjects;
 import dev.nodeless.testing.Fixtures;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class FargateFixturesTest {
   static final String CANARY = "fixture-secret-3d1c";
+
+  /** The ConfigMaps and Secrets that the fixture pods refer to, with {@link #CANARY} as secret. */
+  static final List<HasMetadata> OBJECTS = FixtureObjects.all(CANARY, "registry.example.com");
 
   private static final PlanSettings SETTINGS =
       new PlanSettings(
@@ -108,65 +109,6 @@ class FargateFixturesTest {
         "virtual-kubelet/examples/nginx-pod-probes-named-ports.yaml", "offer 0.25 vCPU / 0.5 GB");
   }
 
-  /**
-   * Builds the ConfigMaps and Secrets that fixtures refer to, as their documentation creates them.
-   */
-  static List<HasMetadata> objects(String namespace) {
-    List<HasMetadata> objects = new ArrayList<>();
-    objects.add(
-        configMap(
-            namespace,
-            "mysql",
-            Map.of(
-                "primary.cnf",
-                "[mysqld]\nlog-bin\n",
-                "replica.cnf",
-                "[mysqld]\nsuper-read-only\n")));
-    objects.add(configMap(namespace, "example-redis-config", Map.of("redis-config", "")));
-    objects.add(
-        configMap(
-            namespace,
-            "special-config",
-            Map.of(
-                "special.how",
-                "very",
-                "special.level",
-                "very",
-                "SPECIAL_LEVEL",
-                "very",
-                "SPECIAL_TYPE",
-                "charm")));
-    objects.add(configMap(namespace, "env-config", Map.of("log_level", "INFO")));
-    objects.add(
-        configMap(
-            namespace, "kube-root-ca.crt", Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\n")));
-    objects.add(secret(namespace, "mysql-pass", Map.of("password", CANARY)));
-    objects.add(secret(namespace, "test-secret", Map.of("username", "my-app", "password", CANARY)));
-    objects.add(secret(namespace, "user", Map.of("user", "admin")));
-    objects.add(secret(namespace, "pass", Map.of("pass", CANARY)));
-    return objects;
-  }
-
-  private static HasMetadata configMap(String namespace, String name, Map<String, String> data) {
-    return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withData(data)
-        .build();
-  }
-
-  private static HasMetadata secret(String namespace, String name, Map<String, String> data) {
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withStringData(data)
-        .build();
-  }
-
   private static void expect(String file, String... outcomes) {
     EXPECTED.put(file, List.of(outcomes));
   }
@@ -200,11 +142,9 @@ class FargateFixturesTest {
    * problem; {@code invalid <path> | <rule>} marks a problem that core validation found first.
    */
   private static List<String> outcome(Pod pod) {
-    String namespace =
-        pod.getMetadata().getNamespace() == null ? "default" : pod.getMetadata().getNamespace();
     ResolvedPod resolved;
     try {
-      resolved = TestPods.resolve(pod, objects(namespace));
+      resolved = TestPods.resolve(pod, OBJECTS);
     } catch (PodValidationException e) {
       assertThat(e.getMessage()).doesNotContain(CANARY);
       return e.problems().stream().map(p -> "invalid " + p.fieldPath() + " | " + p.rule()).toList();
