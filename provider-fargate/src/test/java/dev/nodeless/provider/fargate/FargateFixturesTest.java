@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeless.PodValidationException;
 import dev.nodeless.plan.PlacementQuote;
-import dev.nodeless.plan.PlanSettings;
 import dev.nodeless.spi.ResolvedPod;
 import dev.nodeless.testing.FixtureObjects;
 import dev.nodeless.testing.Fixtures;
@@ -25,20 +24,12 @@ class FargateFixturesTest {
   /** The ConfigMaps and Secrets that the fixture pods refer to, with {@link #CANARY} as secret. */
   static final List<HasMetadata> OBJECTS = FixtureObjects.all(CANARY, "registry.example.com");
 
-  private static final PlanSettings SETTINGS =
-      new PlanSettings(
-          "us-east-1",
-          Map.of(
-              "fargate.subnetIds", "subnet-0a1b2c3d",
-              "fargate.securityGroupIds", "sg-0a1b2c3d",
-              "fargate.executionRoleArn", "arn:aws:iam::123456789012:role/nodeless-exec"));
+  private static final FargateTranslator TRANSLATOR = new FargateTranslator();
 
   /**
    * The expected outcome per file: {@code offer <size>}, or per problem {@code reject <field path>
    * | <part of the rule>}, or {@code invalid ...} for a problem core validation reports first.
    */
-  private static final FargateTranslator TRANSLATOR = new FargateTranslator();
-
   private static final Map<String, List<String>> EXPECTED = new TreeMap<>();
 
   static {
@@ -149,7 +140,7 @@ class FargateFixturesTest {
       assertThat(e.getMessage()).doesNotContain(CANARY);
       return e.problems().stream().map(p -> "invalid " + p.fieldPath() + " | " + p.rule()).toList();
     }
-    PlacementQuote quote = TRANSLATOR.plan(resolved, SETTINGS);
+    PlacementQuote quote = TRANSLATOR.plan(resolved, Examples.SETTINGS);
     assertThat(quote.toString()).doesNotContain(CANARY);
     if (quote instanceof PlacementQuote.Offer offer) {
       offer
