@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -288,8 +289,9 @@ final class LocalPodProvider implements PodProvider {
   @Override
   public InputStream logs(PodRef pod, String container, LogOptions options) {
     PodDirectory dir = new PodDirectory(settings.stateDir(), pod.uid());
+    PodSupervisor supervisor = supervised.get(pod.uid());
     Pod spec =
-        dir.readPod()
+        (supervisor != null ? Optional.of(supervisor.pod()) : dir.readPod())
             .orElseThrow(
                 () -> new PodNotFoundException(pod, "it has no files in " + settings.stateDir()));
     if (!hasContainer(spec, container)) {
@@ -382,14 +384,17 @@ final class LocalPodProvider implements PodProvider {
           continue;
         }
         PodDirectory dir = new PodDirectory(settings.stateDir(), uid);
-        Optional<Pod> pod = dir.readPod();
+        PodSupervisor supervisor = supervised.get(uid);
+        Optional<Pod> pod =
+            supervisor != null
+                ? Optional.of(new PodBuilder(supervisor.pod()).build())
+                : dir.readPod();
         if (pod.isEmpty()) {
           LOG.debug("Skipping {}: it has no pod.json yet", entry);
           continue;
         }
         PodRef ref = PodRef.of(pod.get());
-        PodSupervisor own = supervised.get(uid);
-        if (own == null) {
+        if (supervisor == null) {
           try {
             if (dir.tryLock()) {
               try {

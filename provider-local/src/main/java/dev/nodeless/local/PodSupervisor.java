@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -83,6 +84,8 @@ final class PodSupervisor {
   private ContainerRuntime.Sandbox sandbox = ContainerRuntime.Sandbox.HOST;
   private PodStatus lastStatus;
   private PodStatus writtenStatus;
+  private boolean podWritten;
+  private boolean processesChanged;
   private boolean statusWriteScheduled;
   private boolean initialized;
 
@@ -112,6 +115,11 @@ final class PodSupervisor {
     }
   }
 
+  /** The pod as launched; immutable. */
+  Pod pod() {
+    return pod;
+  }
+
   PodRef ref() {
     return ref;
   }
@@ -136,10 +144,9 @@ final class PodSupervisor {
     Runnable accept =
         () -> {
           try {
-            Files.createDirectories(dir.root().getParent());
             boolean created;
             try {
-              Files.createDirectory(dir.root());
+              createRoot();
               created = dir.tryLock();
             } catch (FileAlreadyExistsException e) {
               created = false;
@@ -153,10 +160,15 @@ final class PodSupervisor {
               accepted.complete(null);
               return;
             }
-            dir.writePod(pod);
             writeVolumes();
             sandbox = runtime.createSandbox(resolved, dir);
-            rememberProcess("sandbox", sandbox.record());
+            if (!sandbox.record().isEmpty()) {
+              processRecords.put("sandbox", sandbox.record());
+              processesChanged = true;
+            }
+            if (!runtime.hostProcesses()) {
+              writePodAndProcesses();
+            }
             startTime = provider.clock().instant();
             LOG.info("Started pod {} in {}", ref, dir.root());
             accepted.complete(null);
@@ -168,6 +180,7 @@ final class PodSupervisor {
           }
           // A task of its own, so that the caller has its answer before the containers start.
           strand.execute(this::advance);
+          strand.execute(this::writePodAndProcesses);
         };
     if (runtime.hostProcesses()) {
       // Only files to write: on the caller's thread, which saves a hand-off. An engine's sandbox
@@ -177,6 +190,42 @@ final class PodSupervisor {
       strand.execute(accept);
     }
     return accepted;
+  }
+
+  private void createRoot() throws IOException {
+    try {
+      Files.createDirectory(dir.root());
+    } catch (NoSuchFileException e) {
+      // The state directory was removed while this provider ran.
+      Files.createDirectories(dir.root().getParent());
+      Files.createDirectory(dir.root());
+    }
+  }
+
+  /**
+   * Writes {@code pod.json}, which makes the pod visible to other processes and to recovery, then
+   * the process records. For host processes this runs right after the first status went out, so
+   * that the file writes do not delay the launch; a crash before it leaves processes unrecorded, as
+   * a crash between any start and its record does.
+   */
+  private void writePodAndProcesses() {
+    if (finished && removeWhenFinished) {
+      return;
+    }
+    if (podWritten) {
+      if (processesChanged) {
+        writeProcesses();
+      }
+      return;
+    }
+    try {
+      dir.writePod(pod);
+      podWritten = true;
+    } catch (IOException e) {
+      LOG.warn("Cannot write the pod file of pod {}: {}", ref, e.toString());
+      return;
+    }
+    writeProcesses();
   }
 
   private void cleanUpFailedLaunch() {
@@ -391,7 +440,12 @@ final class PodSupervisor {
         });
     LOG.debug("Container {} of pod {} started as {}", run.name(), ref, instance.id());
     run.instanceId = instanceId;
-    instance.exit().thenAcceptAsync(exit -> onExit(run, instance, exit), strand);
+    if (runtime.hostProcesses()) {
+      // The exit completes on a log thread of this provider, which may as well run the strand.
+      instance.exit().thenAccept(exit -> strand.executeHere(() -> onExit(run, instance, exit)));
+    } else {
+      instance.exit().thenAcceptAsync(exit -> onExit(run, instance, exit), strand);
+    }
 
     if (instance.exit().isDone()) {
       // It never ran (a start error) or already ended; onExit reports it.
@@ -1075,11 +1129,11 @@ final class PodSupervisor {
   }
 
   private void rememberProcess(String instanceId, String record) {
-    if (record.isEmpty()) {
-      return;
+    if (!record.isEmpty()) {
+      processRecords.put(instanceId, record);
+      processesChanged = true;
     }
-    processRecords.put(instanceId, record);
-    writeProcesses();
+    writePodAndProcesses();
   }
 
   /**
@@ -1091,6 +1145,10 @@ final class PodSupervisor {
   }
 
   private void writeProcesses() {
+    if (!processesChanged) {
+      return;
+    }
+    processesChanged = false;
     try {
       dir.writeProcesses(processRecords);
     } catch (IOException e) {

@@ -87,10 +87,7 @@ class PersistenceTest extends LocalTestSupport {
     try {
       PodRef ref =
           second.list().stream().filter(found -> found.uid().equals(uid)).findFirst().orElseThrow();
-      // The other process writes its status file within 100 ms of a change.
-      await()
-          .atMost(TIMEOUT)
-          .until(() -> second.status(ref).map(PodStatus::getPhase).orElse(""), "Running"::equals);
+      assertThat(second.status(ref).orElseThrow().getPhase()).isEqualTo("Running");
       assertThat(logs(second, ref)).isEqualTo("hello from child\n");
 
       second.terminateAndWait(ref, Duration.ofSeconds(1), TIMEOUT);
