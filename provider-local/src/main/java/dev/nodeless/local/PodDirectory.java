@@ -306,15 +306,17 @@ final class PodDirectory {
     } catch (NoSuchFileException e) {
       return;
     }
-    executor.execute(
-        () -> {
-          try {
-            deleteTree(trash);
-          } catch (IOException e) {
-            LoggerFactory.getLogger(PodDirectory.class)
-                .warn("Cannot delete the removed pod files in {}: {}", trash, e.toString());
-          }
-        });
+    executor.execute(() -> deleteQuietly(trash));
+  }
+
+  /** Deletes a removed pod directory; a failure is logged, not thrown. */
+  static void deleteQuietly(Path trash) {
+    try {
+      deleteTree(trash);
+    } catch (IOException e) {
+      LoggerFactory.getLogger(PodDirectory.class)
+          .warn("Cannot delete the removed pod files in {}: {}", trash, e.toString());
+    }
   }
 
   static void deleteTree(Path tree) throws IOException {
