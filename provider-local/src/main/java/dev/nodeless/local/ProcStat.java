@@ -2,6 +2,8 @@ package dev.nodeless.local;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,10 @@ import java.util.Optional;
  */
 final class ProcStat {
   private static final int SC_CLK_TCK = 2;
+
+  /** Enough for every field up to the start time, even with a 16-byte command name. */
+  private static final int STAT_BYTES = 1024;
+
   private static final long BOOT_MILLIS = bootMillis();
   private static final long TICKS_PER_SECOND = ticksPerSecond();
 
@@ -32,15 +38,40 @@ final class ProcStat {
     if (BOOT_MILLIS < 0) {
       return ProcessHandle.of(pid).flatMap(handle -> handle.info().startInstant());
     }
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // The fields after the command name, which is in parentheses and may hold spaces.
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 21);
-      long ticks = Long.parseLong(fields[19]);
-      return Optional.of(Instant.ofEpochMilli(BOOT_MILLIS + ticks * 1000 / TICKS_PER_SECOND));
-    } catch (IOException | RuntimeException e) {
+    // java.io.File answers a missing file without an exception, which a dead PID often is.
+    File file = new File("/proc/" + pid + "/stat");
+    if (!file.exists()) {
       return Optional.empty();
     }
+    byte[] buffer = new byte[STAT_BYTES];
+    int length;
+    try (FileInputStream in = new FileInputStream(file)) {
+      length = in.readNBytes(buffer, 0, buffer.length);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    // The fields after the command name, which is in parentheses and may hold spaces; the start
+    // time is the 20th of them.
+    int position = length - 1;
+    while (position >= 0 && buffer[position] != ')') {
+      position--;
+    }
+    int field = 0;
+    for (position += 2; position < length && field < 19; position++) {
+      if (buffer[position] == ' ') {
+        field++;
+      }
+    }
+    long ticks = 0;
+    int digits = 0;
+    for (; position < length && buffer[position] >= '0' && buffer[position] <= '9'; position++) {
+      ticks = ticks * 10 + (buffer[position] - '0');
+      digits++;
+    }
+    if (field < 19 || digits == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(Instant.ofEpochMilli(BOOT_MILLIS + ticks * 1000 / TICKS_PER_SECOND));
   }
 
   private static long bootMillis() {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodeless.PodRef;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LifecycleTest extends LocalTestSupport {
 
@@ -46,5 +49,30 @@ class LifecycleTest extends LocalTestSupport {
     assertThat(main.getState().getTerminated().getExitCode()).isEqualTo(1);
     assertThat(main.getState().getTerminated().getReason()).isEqualTo("Error");
     assertThat(main.getRestartCount()).isZero();
+  }
+
+  @ParameterizedTest(name = "local.posixSpawn={0}")
+  @ValueSource(strings = {"true", "false"})
+  void containerLeadsItsOwnSessionWithEitherWayOfStarting(String posixSpawn) {
+    launcher.close();
+    launcher = launcher(Map.of(LocalSettings.POSIX_SPAWN, posixSpawn));
+    PodRef ref =
+        launch(
+            // The session of cut, a child of the shell, against the shell's PID. Kubernetes
+            // expands "$$" in a command to "$", so "$$$$" reaches the shell as "$$".
+            pod(
+                    "session",
+                    shell("main", "echo `cut -d' ' -f6 /proc/self/stat` $$$$; exit 4").build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .build());
+
+    PodStatus status = awaitPhase(ref, "Failed");
+
+    assertThat(container(status, "main").getState().getTerminated().getExitCode()).isEqualTo(4);
+    String[] sessionAndPid = logs(ref, "main").trim().split(" ");
+    assertThat(sessionAndPid).hasSize(2);
+    assertThat(sessionAndPid[0]).as("session ID").isEqualTo(sessionAndPid[1]);
   }
 }
