@@ -43,23 +43,34 @@ public final class ChurnBenchmark {
   private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
   private final int pods;
+  private final int rounds;
   private final String token = "nodeless-churn-" + UUID.randomUUID();
 
-  private ChurnBenchmark(int pods) {
+  private ChurnBenchmark(int pods, int rounds) {
     this.pods = pods;
+    this.rounds = rounds;
   }
 
   public static void main(String[] args) throws Exception {
     int pods = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-    new ChurnBenchmark(pods).run();
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    new ChurnBenchmark(pods, rounds).run();
     System.exit(0);
   }
 
   private void run() throws Exception {
-    System.out.printf(Locale.ROOT, "Churn of %d pods on the local provider%n", pods);
-    Result direct = direct(Files.createTempDirectory("churn-direct"));
-    Result kubelet = kubelet(Files.createTempDirectory("churn-kubelet"));
-    double apiSeconds = apiRequestsOnly();
+    System.out.printf(
+        Locale.ROOT, "Churn of %d pods on the local provider, %d rounds%n", pods, rounds);
+    for (int round = 1; round <= rounds; round++) {
+      Result direct = direct(Files.createTempDirectory("churn-direct"));
+      Result kubelet = kubelet(Files.createTempDirectory("churn-kubelet"));
+      double apiSeconds = apiRequestsOnly();
+      System.out.printf(Locale.ROOT, "round %d%s:%n", round, round == 1 ? " (cold JVM)" : "");
+      report(direct, kubelet, apiSeconds);
+    }
+  }
+
+  private void report(Result direct, Result kubelet, double apiSeconds) throws Exception {
     System.out.printf(
         Locale.ROOT,
         "direct launcher: %.2f s (Running after %.2f s), heap %.1f KiB per pod%n",
