@@ -1,11 +1,15 @@
 package dev.nodeless.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.nodeless.LogOptions;
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
+import dev.nodeless.PodValidationException;
+import dev.nodeless.ValidationProblem;
+import dev.nodeless.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -23,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,6 +162,61 @@ abstract class LocalTestSupport {
         .filter(found -> name.equals(found.getName()))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no status for container " + name));
+  }
+
+  /** Loads the single pod of a fixture file with a fresh UID, so that every launch is a new pod. */
+  static Pod fixturePod(String file) {
+    List<Pod> pods = Fixtures.pods(file);
+    assertThat(pods).as(file).hasSize(1);
+    return new PodBuilder(pods.get(0))
+        .editMetadata()
+        .withUid(UUID.randomUUID().toString())
+        .endMetadata()
+        .build();
+  }
+
+  /** Checks that the launch fails validation with problems at exactly these field paths. */
+  static void assertRejected(
+      PodLauncher launcher, String file, Pod pod, String note, List<String> fieldPaths) {
+    CompletionException error =
+        catchThrowableOfType(CompletionException.class, () -> launcher.launch(pod).join());
+    assertThat(error).as(file + " must be rejected: " + note).isNotNull();
+    assertThat(error.getCause()).isInstanceOf(PodValidationException.class);
+    List<ValidationProblem> problems = ((PodValidationException) error.getCause()).problems();
+    assertThat(problems)
+        .as(file + ": " + error.getCause().getMessage())
+        .extracting(ValidationProblem::fieldPath)
+        .containsExactlyInAnyOrderElementsOf(fieldPaths);
+  }
+
+  /**
+   * Waits until the container's log contains every line. A log that cannot be read yet counts as
+   * empty.
+   */
+  static void awaitLogLines(
+      PodLauncher launcher,
+      String file,
+      PodRef ref,
+      String container,
+      List<String> lines,
+      Duration timeout) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    await()
+        .atMost(timeout)
+        .untilAsserted(
+            () -> assertThat(logsOrEmpty(launcher, ref, container)).as(file).contains(lines));
+  }
+
+  private static String logsOrEmpty(PodLauncher launcher, PodRef ref, String container) {
+    try (InputStream in = launcher.logs(ref, container, LogOptions.ofDefaults())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      return "";
+    }
   }
 
   static PodCondition condition(PodStatus status, String type) {
