@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -44,7 +43,7 @@ public final class DemoApiServer implements AutoCloseable {
     // The mock logs every request at INFO through java.util.logging.
     MOCK_LOG.setLevel(Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    dispatcher = new DemoDispatcher(new KubernetesMixedDispatcher(responses));
+    dispatcher = new DemoDispatcher(new IndexedCrudDispatcher());
     server =
         new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     try {

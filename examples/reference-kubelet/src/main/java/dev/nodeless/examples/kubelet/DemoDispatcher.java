@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -27,6 +26,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +68,7 @@ final class DemoDispatcher extends Dispatcher {
       Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(?:\\?(.*))?");
   private static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
 
-  private final KubernetesMixedDispatcher crud;
+  private final IndexedCrudDispatcher crud;
   private final KubernetesSerialization serialization = new KubernetesSerialization();
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
   private final List<ServingCertificate> kubeletClientCa =
@@ -75,7 +77,7 @@ final class DemoDispatcher extends Dispatcher {
   private volatile String serverAddress = "127.0.0.1";
   private final Object[] deletionLocks = newLocks(64);
 
-  DemoDispatcher(KubernetesMixedDispatcher crud) {
+  DemoDispatcher(IndexedCrudDispatcher crud) {
     this.crud = crud;
   }
 
@@ -216,19 +218,24 @@ final class DemoDispatcher extends Dispatcher {
     boolean bound = stored.getSpec() != null && stored.getSpec().getNodeName() != null;
     boolean marked = stored.getMetadata().getDeletionTimestamp() != null;
     if (grace > 0 && bound) {
-      // The API server keeps a bound pod until its kubelet has stopped it.
-      if (!marked) {
-        put(
-            podPath,
-            new PodBuilder(stored)
-                .editMetadata()
-                .addToFinalizers(DELETION_FINALIZER)
-                .withDeletionGracePeriodSeconds(grace)
-                .endMetadata()
-                .build());
-        crud.dispatch(copy(request, HttpMethod.DELETE, podPath, null));
+      // The API server keeps a bound pod until its kubelet has stopped it. The mark is one update,
+      // so watchers see one change, as from a real API server.
+      if (marked) {
+        return json(200, stored);
       }
-      return json(200, get(podPath, Pod.class));
+      MockResponse updated =
+          put(
+              podPath,
+              new PodBuilder(stored)
+                  .editMetadata()
+                  .addToFinalizers(DELETION_FINALIZER)
+                  .withDeletionGracePeriodSeconds(grace)
+                  .withDeletionTimestamp(
+                      DateTimeFormatter.ISO_INSTANT.format(
+                          Instant.now().plusSeconds(grace).truncatedTo(ChronoUnit.SECONDS)))
+                  .endMetadata()
+                  .build());
+      return withJsonType(updated);
     }
     if (!marked) {
       crud.dispatch(copy(request, HttpMethod.DELETE, podPath, null));
@@ -353,8 +360,8 @@ final class DemoDispatcher extends Dispatcher {
     return serialization.unmarshal(response.getBody().readUtf8(), type);
   }
 
-  private void put(String path, Pod pod) {
-    crud.dispatch(copy(null, HttpMethod.PUT, path, serialization.asJson(pod)));
+  private MockResponse put(String path, Pod pod) {
+    return crud.dispatch(copy(null, HttpMethod.PUT, path, serialization.asJson(pod)));
   }
 
   private MockResponse json(int code, Object body) {

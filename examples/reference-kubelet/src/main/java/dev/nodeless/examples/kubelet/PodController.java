@@ -476,6 +476,12 @@ final class PodController implements AutoCloseable {
     record.deleting = true;
     try {
       deleter.deleteNow(record.ref);
+      // Until the informer reports the removal, a status write would only fail with 404.
+      statusWriter.deleted(record.ref.uid());
+      if (!records.containsKey(record.ref.uid())) {
+        // forget() ran before the line above and will not clear the mark.
+        statusWriter.discard(record.ref.uid());
+      }
       // The informer may have reported the removal already; the next sync stops tracking it.
       queue.add(record.ref.uid());
     } catch (KubernetesClientException e) {

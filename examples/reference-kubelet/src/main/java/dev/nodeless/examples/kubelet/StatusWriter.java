@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +41,13 @@ final class StatusWriter implements AutoCloseable {
   private final String hostIp;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /**
+   * UIDs of pods that the kubelet deleted from the API and the informer still reports. A status for
+   * them would only fail with 404.
+   */
+  private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+
   private final WorkQueue queue = new WorkQueue("kubelet-status");
   private final java.util.concurrent.atomic.AtomicLong writes =
       new java.util.concurrent.atomic.AtomicLong();
@@ -61,13 +69,23 @@ final class StatusWriter implements AutoCloseable {
 
   /** Queues the status for writing; it replaces a status of the same pod still waiting. */
   void submit(PodRef ref, PodStatus status) {
+    if (deleted.contains(ref.uid())) {
+      return;
+    }
     pending.put(ref.uid(), new Pending(ref, status));
     queue.add(ref.uid());
+  }
+
+  /** Drops the statuses of a pod deleted from the API, until {@link #discard} for its UID. */
+  void deleted(String uid) {
+    deleted.add(uid);
+    pending.remove(uid);
   }
 
   /** Drops a status still waiting for a pod that is gone. */
   void discard(String uid) {
     pending.remove(uid);
+    deleted.remove(uid);
   }
 
   private void writePending(String uid) {
@@ -78,6 +96,9 @@ final class StatusWriter implements AutoCloseable {
   }
 
   private void write(PodRef ref, PodStatus status) {
+    if (deleted.contains(ref.uid())) {
+      return;
+    }
     Pod current = apiPodByUid.apply(ref.uid());
     try {
       for (int attempt = 1; current != null && attempt <= CONFLICT_RETRIES; attempt++) {

@@ -80,6 +80,27 @@ class DemoApiServerTest {
   }
 
   @Test
+  void getByNameFollowsUpdatesAndDeletes() {
+    create("same-name", "node-1");
+    client.configMaps().resource(configMap("same-name", "default")).create();
+    client.configMaps().resource(configMap("same-name", "other")).create();
+    client.pods().withName("same-name").edit(pod -> labelled(pod, "v2"));
+
+    Pod updated = client.pods().withName("same-name").get();
+    assertThat(updated.getMetadata().getLabels()).containsEntry("version", "v2");
+    assertThat(client.configMaps().inNamespace("other").withName("same-name").get()).isNotNull();
+
+    client.configMaps().inNamespace("default").withName("same-name").delete();
+    client.pods().withName("same-name").withGracePeriod(0).delete();
+
+    assertThat(client.pods().withName("same-name").get()).isNull();
+    assertThat(client.configMaps().inNamespace("default").withName("same-name").get()).isNull();
+    assertThat(client.configMaps().inNamespace("other").withName("same-name").get()).isNotNull();
+    assertThat(create("same-name", "node-1").getMetadata().getUid())
+        .isNotEqualTo(updated.getMetadata().getUid());
+  }
+
+  @Test
   void tokenReviewKnowsRegisteredTokens() {
     TokenReview good = review("t0ken");
     TokenReview bad = review("other");
@@ -132,6 +153,21 @@ class DemoApiServerTest {
         .v1()
         .tokenReviews()
         .create(new TokenReviewBuilder().withNewSpec().withToken(token).endSpec().build());
+  }
+
+  private static Pod labelled(Pod pod, String version) {
+    return new PodBuilder(pod).editMetadata().addToLabels("version", version).endMetadata().build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.ConfigMap configMap(
+      String name, String namespace) {
+    return new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .addToData("key", namespace)
+        .build();
   }
 
   private Pod create(String name, String node) {
