@@ -1288,10 +1288,12 @@ final class EngineRuntime implements ContainerRuntime {
   int reapOrphans() {
     int removed = 0;
     try {
-      removed += reap(List.of("ps", "-a"), "container");
+      // Pods go first: podman removes their containers with them and refuses to remove an infra
+      // container on its own.
       if (engine.kind() == Kind.PODMAN) {
         removed += reap(List.of("pod", "ps"), "pod");
       }
+      removed += reap(List.of("ps", "-a"), "container");
       removed += reap(List.of("volume", "ls"), "volume");
     } catch (IOException | RuntimeException e) {
       LOG.warn("Cannot look for leftover {} containers: {}", name(), e.toString());

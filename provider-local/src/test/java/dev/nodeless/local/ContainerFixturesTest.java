@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -268,10 +269,16 @@ class ContainerFixturesTest {
             "csidriversecret",
             Map.of("azurestorageaccountname", "x", "azurestorageaccountkey", "y")));
     stateDir = tempDir.resolve("state");
+    Map<String, String> settings = new HashMap<>(PodmanSupport.settings(stateDir));
+    // The kubelet shows CrashLoopBackOff only while the back-off outlasts the time from an exit
+    // to its detection, which takes seconds when podman commands run slowly under load; 2 s is
+    // too short for that, 10 s is the kubelet's own initial back-off.
+    settings.put(LocalSettings.BACK_OFF_INITIAL, "10s");
+    settings.put(LocalSettings.BACK_OFF_MAX, "10s");
     launcher =
         PodLauncher.builder()
             .providerName("local")
-            .settings(PodmanSupport.settings(stateDir))
+            .settings(settings)
             .resolver(new TokenIssuingResolver(ReferenceResolver.of(objects)))
             .build();
   }
@@ -345,12 +352,14 @@ class ContainerFixturesTest {
         }
       }
       if (!expected.logLines().isEmpty()) {
+        // The lines are due within seconds of Running. On a time-out the failure shows the log
+        // as read (or why it could not be read) and the container states.
         await()
             .atMost(TIMEOUT)
             .untilAsserted(
                 () ->
                     assertThat(logs(ref, expected.container()))
-                        .as(file)
+                        .as(() -> file + ", " + describe(launcher.status(ref).orElse(null)))
                         .contains(expected.logLines()));
       }
     } catch (Exception e) {
@@ -371,14 +380,35 @@ class ContainerFixturesTest {
         .orElse("");
   }
 
+  /** The container's log, or why it cannot be read yet, such as while it waits to start. */
   private static String logs(PodRef ref, String container) {
     try (InputStream in = launcher.logs(ref, container, LogOptions.ofDefaults())) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      return "";
+      return "<log not readable: " + e.getMessage() + ">";
     }
+  }
+
+  /** The phase and each container's state and restart count, for failure messages. */
+  private static String describe(PodStatus status) {
+    if (status == null) {
+      return "no status";
+    }
+    StringBuilder text = new StringBuilder("phase " + status.getPhase() + ";");
+    Stream.concat(
+            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
+        .forEach(
+            container ->
+                text.append(' ')
+                    .append(container.getName())
+                    .append(": ")
+                    .append(container.getState())
+                    .append(", restarts ")
+                    .append(container.getRestartCount())
+                    .append(';'));
+    return text.toString();
   }
 
   private static ContainerStatus find(PodStatus status, String name) {

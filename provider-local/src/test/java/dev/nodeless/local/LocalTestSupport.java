@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -151,12 +153,47 @@ abstract class LocalTestSupport {
     }
   }
 
+  /** The status of a container; fails the test when it has none. Not for predicates. */
   static ContainerStatus container(PodStatus status, String name) {
+    return findContainer(status, name)
+        .orElseThrow(() -> new AssertionError("no status for container " + name));
+  }
+
+  /**
+   * The status of a container, or empty while the launcher has not reported it. Predicates of
+   * {@code when} use this and the helpers below, which never throw: the launcher calls predicates
+   * on its event thread, where a thrown error is only printed and the condition never matches.
+   */
+  static Optional<ContainerStatus> findContainer(PodStatus status, String name) {
     return java.util.stream.Stream.concat(
             status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
         .filter(found -> name.equals(found.getName()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no status for container " + name));
+        .findFirst();
+  }
+
+  /** The container's restart count, 0 while it has no status. */
+  static int restartCount(PodStatus status, String name) {
+    return findContainer(status, name)
+        .map(ContainerStatus::getRestartCount)
+        .filter(Objects::nonNull)
+        .orElse(0);
+  }
+
+  /** The reason the container is waiting, or "" when it is not waiting or has no status. */
+  static String waitingReason(PodStatus status, String name) {
+    return findContainer(status, name)
+        .map(ContainerStatus::getState)
+        .filter(state -> state.getWaiting() != null)
+        .map(state -> Objects.toString(state.getWaiting().getReason(), ""))
+        .orElse("");
+  }
+
+  /** Whether the container is running. */
+  static boolean isRunning(PodStatus status, String name) {
+    return findContainer(status, name)
+        .map(ContainerStatus::getState)
+        .map(state -> state.getRunning() != null)
+        .orElse(false);
   }
 
   static PodCondition condition(PodStatus status, String type) {
