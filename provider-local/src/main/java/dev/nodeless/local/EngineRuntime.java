@@ -162,7 +162,13 @@ final class EngineRuntime implements ContainerRuntime {
     return ContainerValidator.validate(pod, settings, engine.kind());
   }
 
-  /** The label value of a supervising JVM: its PID and start time, which together never repeat. */
+  /**
+   * The label value of a supervising JVM: its PID and start time, which together never repeat.
+   *
+   * <p>NOTE: each JVM derives start times from the boot time it read when it started. A wall-clock
+   * step between the starts of two JVMs, such as a VM restored from a snapshot, makes one take the
+   * other's live containers for orphans and remove them.
+   */
   static String supervisorId(ProcessHandle process) {
     long start = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     return process.pid() + "-" + start;
