@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -75,13 +76,7 @@ final class PlanCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-f", "--filename"},
-      required = true,
-      arity = "1..*",
-      paramLabel = "FILE",
-      description = "Manifest file, YAML (several documents allowed) or JSON; - reads stdin.")
-  List<String> files;
+  @Mixin ManifestFiles manifestFiles;
 
   @Option(
       names = "--provider",
@@ -125,14 +120,7 @@ final class PlanCommand implements Callable<Integer> {
     Console console = new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), false);
     KubernetesSerialization serialization = new KubernetesSerialization();
     List<PlacementPlanner> planners = selectPlanners();
-    Manifests manifests = new ManifestReader(serialization, main.stdin(), console::err).read(files);
-    if (manifests.pods().isEmpty()) {
-      throw new CliException(
-          ExitCodes.INVALID_INPUT,
-          "no pods to plan in "
-              + String.join(", ", files)
-              + "; the files must contain a Pod or a workload such as a Job or Deployment");
-    }
+    Manifests manifests = manifestFiles.readPods(serialization, main.stdin(), console, "plan");
     ReferenceResolver resolver = ManifestReader.resolver(manifests.references());
     List<ResolvedPod> resolved = resolveAll(manifests.pods(), resolver);
 

@@ -50,13 +50,7 @@ final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LauncherOptions launcherOptions;
 
-  @Option(
-      names = {"-f", "--filename"},
-      required = true,
-      arity = "1..*",
-      paramLabel = "FILE",
-      description = "Manifest file, YAML (several documents allowed) or JSON; - reads stdin.")
-  List<String> files;
+  @Mixin ManifestFiles manifestFiles;
 
   @Option(
       names = "--timeout",
@@ -98,14 +92,7 @@ final class RunCommand implements Callable<Integer> {
     Console console =
         new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), main.interactive());
     KubernetesSerialization serialization = new KubernetesSerialization();
-    Manifests manifests = new ManifestReader(serialization, main.stdin(), console::err).read(files);
-    if (manifests.pods().isEmpty()) {
-      throw new CliException(
-          ExitCodes.INVALID_INPUT,
-          "no pods to run in "
-              + String.join(", ", files)
-              + "; the files must contain a Pod or a workload such as a Job or Deployment");
-    }
+    Manifests manifests = manifestFiles.readPods(serialization, main.stdin(), console, "run");
     List<Pod> pods = new ArrayList<>();
     for (PodSource source : manifests.pods()) {
       pods.add(withIdentity(source.pod()));

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,9 +98,10 @@ final class LocalPodProvider implements PodProvider {
     this.logThreads = Executors.newCachedThreadPool(daemonThreads("nodeless-local-log"));
     boolean namespaces = settings.mountNamespaces() && PlatformCheck.mountNamespacesWork(tools);
     Optional<Cgroups> cgroups = settings.cgroups() ? Cgroups.detect() : Optional.empty();
+    Optional<Spawner> spawner = settings.posixSpawn() ? Spawner.load(logThreads) : Optional.empty();
     this.runtime =
         new ProcessRuntime(
-            tools, namespaces, cgroups, logThreads, context.scheduler(), context.clock());
+            tools, namespaces, cgroups, spawner, logThreads, context.scheduler(), context.clock());
     ContainerSettings containerSettings = ContainerSettings.parse(context.settings());
     this.runtimeChoice = RuntimeChoice.choose(containerSettings);
     this.engineRuntime =
@@ -124,11 +126,12 @@ final class LocalPodProvider implements PodProvider {
             .scheduleWithFixedDelay(
                 () -> workPool.execute(this::poll), pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     LOG.info(
-        "Local provider started on state directory {} (mount namespaces: {}, cgroup limits: {});"
-            + " pods run as {}",
+        "Local provider started on state directory {} (mount namespaces: {}, cgroup limits: {},"
+            + " process start: {}); pods run as {}",
         settings.stateDir(),
         namespaces ? "yes" : "no",
         cgroups.map(found -> found.version().name()).orElse("no"),
+        spawner.isPresent() ? "posix_spawn" : "setsid",
         runtimeChoice.describe());
   }
 
@@ -286,23 +289,19 @@ final class LocalPodProvider implements PodProvider {
   @Override
   public InputStream logs(PodRef pod, String container, LogOptions options) {
     PodDirectory dir = new PodDirectory(settings.stateDir(), pod.uid());
+    PodSupervisor supervisor = supervised.get(pod.uid());
     Pod spec =
-        dir.readPod()
+        (supervisor != null ? Optional.of(supervisor.pod()) : dir.readPod())
             .orElseThrow(
                 () -> new PodNotFoundException(pod, "it has no files in " + settings.stateDir()));
     if (!hasContainer(spec, container)) {
       throw new PodNotFoundException(pod, "it has no container named \"" + container + "\"");
     }
-    int restartCount = 0;
-    Optional<PodStatus> status = dir.readStatus();
-    ContainerStatus containerStatus =
-        status.map(found -> containerStatus(found, container)).orElse(null);
-    if (containerStatus != null && containerStatus.getRestartCount() != null) {
-      restartCount = containerStatus.getRestartCount();
-    }
-    int instance = options.previous() ? restartCount - 1 : restartCount;
+    // The newest instance is the newest log file: the status file may lag by up to 100 ms.
+    int latest = dir.latestInstance(container);
+    int instance = options.previous() ? latest - 1 : latest;
     String podName = pod.name();
-    if (instance < 0) {
+    if (options.previous() && instance < 0) {
       throw new NodelessException(
           "previous terminated container \""
               + container
@@ -314,8 +313,10 @@ final class LocalPodProvider implements PodProvider {
           false,
           null);
     }
-    Path log = dir.logFile(container, instance);
-    if (!Files.exists(log)) {
+    Path log = dir.logFile(container, Math.max(instance, 0));
+    if (instance < 0 || !Files.exists(log)) {
+      ContainerStatus containerStatus =
+          dir.readStatus().map(found -> containerStatus(found, container)).orElse(null);
       String reason =
           containerStatus != null
                   && containerStatus.getState() != null
@@ -383,14 +384,17 @@ final class LocalPodProvider implements PodProvider {
           continue;
         }
         PodDirectory dir = new PodDirectory(settings.stateDir(), uid);
-        Optional<Pod> pod = dir.readPod();
+        PodSupervisor supervisor = supervised.get(uid);
+        Optional<Pod> pod =
+            supervisor != null
+                ? Optional.of(new PodBuilder(supervisor.pod()).build())
+                : dir.readPod();
         if (pod.isEmpty()) {
           LOG.debug("Skipping {}: it has no pod.json yet", entry);
           continue;
         }
         PodRef ref = PodRef.of(pod.get());
-        PodSupervisor own = supervised.get(uid);
-        if (own == null) {
+        if (supervisor == null) {
           try {
             if (dir.tryLock()) {
               try {

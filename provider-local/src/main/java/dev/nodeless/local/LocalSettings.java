@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param pollInterval how often terminate requests and observed pods' status files are checked
  * @param mountNamespaces whether private mount namespaces may be used, when the host allows them
  * @param cgroups whether cgroups may be used for limits, when the host allows them
+ * @param posixSpawn whether container processes start with {@code posix_spawn}, when the C library
+ *     offers what it needs
  */
 record LocalSettings(
     Path stateDir,
@@ -31,7 +33,8 @@ record LocalSettings(
     Duration backOffReset,
     Duration pollInterval,
     boolean mountNamespaces,
-    boolean cgroups) {
+    boolean cgroups,
+    boolean posixSpawn) {
 
   static final String STATE_DIR = "local.stateDir";
   static final String NODE_NAME = "local.nodeName";
@@ -41,6 +44,7 @@ record LocalSettings(
   static final String POLL_INTERVAL = "local.pollInterval";
   static final String MOUNT_NAMESPACES = "local.mountNamespaces";
   static final String CGROUPS = "local.cgroups";
+  static final String POSIX_SPAWN = "local.posixSpawn";
 
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -79,7 +83,8 @@ record LocalSettings(
         reset,
         poll,
         flag(settings, MOUNT_NAMESPACES),
-        flag(settings, CGROUPS));
+        flag(settings, CGROUPS),
+        flag(settings, POSIX_SPAWN));
   }
 
   /** {@code ${java.io.tmpdir}/nodeless-${user.name}}. */

@@ -41,7 +41,9 @@ final class LogWriter {
 
   /** Creates the empty log file, so that readers find it before the first line. */
   void create() throws IOException {
-    Files.createDirectories(file.getParent());
+    if (!Files.isDirectory(file.getParent())) {
+      Files.createDirectories(file.getParent());
+    }
     Files.write(file, new byte[0], StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
   }
 

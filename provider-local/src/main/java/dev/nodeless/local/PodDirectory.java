@@ -1,5 +1,7 @@
 package dev.nodeless.local;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -10,6 +12,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,15 +28,16 @@ import java.util.concurrent.Executor;
 import org.slf4j.LoggerFactory;
 
 /**
- * The files of one pod under {@code <stateDir>/pods/<uid>/}:
+ * The files of one pod under {@code <stateDir>/pods/<uid>/}, a directory that the process which
+ * supervises the pod keeps locked (see {@link #tryLock}):
  *
  * <ul>
  *   <li>{@code pod.json}: the pod as launched;
- *   <li>{@code status.json}: the latest status, replaced atomically on every change;
- *   <li>{@code lock}: locked exclusively by the process that supervises the pod;
+ *   <li>{@code status.json}: the latest status, replaced atomically within 100 ms of a change and
+ *       at once when the pod finishes;
  *   <li>{@code processes}: one line per running container instance, for crash recovery;
- *   <li>{@code logs/<container>/<restartCount>.log}: one log per instance, with a {@code .done}
- *       marker once it is complete;
+ *   <li>{@code <container>.<restartCount>.log}: one log per instance, with a {@code .done} marker
+ *       once it is complete (container names have no dots, so these names never clash);
  *   <li>{@code volumes/<name>/}: emptyDir, configMap, secret, downwardAPI and projected volumes;
  *   <li>{@code run/<instance>/}: scratch files and mount points of each instance.
  * </ul>
@@ -46,6 +50,7 @@ final class PodDirectory {
   private final Path root;
   private FileChannel lockChannel;
   private FileLock lock;
+  private int lockFd = -1;
 
   PodDirectory(Path stateDir, String uid) {
     this.root = podsDir(stateDir).resolve(uid);
@@ -84,7 +89,31 @@ final class PodDirectory {
   }
 
   Path logFile(String container, int restartCount) {
-    return root.resolve("logs").resolve(container).resolve(restartCount + ".log");
+    return root.resolve(container + "." + restartCount + ".log");
+  }
+
+  /**
+   * Returns the restart count of the newest instance of a container that has a log file, or -1 when
+   * none has started.
+   */
+  int latestInstance(String container) {
+    String prefix = container + ".";
+    int latest = -1;
+    try (DirectoryStream<Path> logs = Files.newDirectoryStream(root, "*.log")) {
+      for (Path log : logs) {
+        String name = log.getFileName().toString();
+        if (!name.startsWith(prefix)) {
+          continue;
+        }
+        String number = name.substring(prefix.length(), name.length() - ".log".length());
+        if (!number.isEmpty() && number.chars().allMatch(Character::isDigit)) {
+          latest = Math.max(latest, Integer.parseInt(number));
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return latest;
   }
 
   Path volumesDir() {
@@ -102,14 +131,33 @@ final class PodDirectory {
   // ---- locking -------------------------------------------------------------------------------
 
   /**
-   * Takes the supervisor lock without waiting.
+   * Takes the supervisor lock without waiting: {@code flock(2)} on the pod's directory itself, so
+   * that locking creates no file. The descriptor is close-on-exec and children never inherit it.
+   * Without libc (not Linux) a {@code lock} file with a {@link FileChannel} lock is used instead.
    *
    * @return false when another process, or another provider in this JVM, holds it
    */
   synchronized boolean tryLock() throws IOException {
-    if (lock != null) {
+    if (lockFd >= 0 || lock != null) {
       return true;
     }
+    if (LockCalls.LIBC == null) {
+      return tryLockFile();
+    }
+    int fd = LockCalls.LIBC.open(root.toString(), LockCalls.O_RDONLY_DIRECTORY_CLOEXEC);
+    if (fd < 0) {
+      throw new NoSuchFileException(
+          root.toString(), null, "cannot open the pod directory to lock it");
+    }
+    if (LockCalls.LIBC.flock(fd, LockCalls.LOCK_EX_NB) != 0) {
+      LockCalls.LIBC.close(fd);
+      return false;
+    }
+    lockFd = fd;
+    return true;
+  }
+
+  private boolean tryLockFile() throws IOException {
     FileChannel channel =
         FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
@@ -128,6 +176,11 @@ final class PodDirectory {
   }
 
   synchronized void unlock() {
+    if (lockFd >= 0) {
+      LockCalls.LIBC.close(lockFd);
+      lockFd = -1;
+      return;
+    }
     try {
       if (lock != null) {
         lock.release();
@@ -140,6 +193,32 @@ final class PodDirectory {
     } finally {
       lock = null;
       lockChannel = null;
+    }
+  }
+
+  /** The libc calls for directory locks, or none where libc cannot be loaded. */
+  private static final class LockCalls {
+    // Linux values: O_RDONLY | O_DIRECTORY | O_CLOEXEC, and LOCK_EX | LOCK_NB.
+    static final int O_RDONLY_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
+    static final int LOCK_EX_NB = 2 | 4;
+    static final LibC LIBC = load();
+
+    interface LibC extends Library {
+      int open(String path, int flags);
+
+      int flock(int fd, int operation);
+
+      int close(int fd);
+    }
+
+    private static LibC load() {
+      try {
+        return Native.load("c", LibC.class);
+      } catch (UnsatisfiedLinkError | RuntimeException e) {
+        LoggerFactory.getLogger(PodDirectory.class)
+            .info("Cannot load libc ({}); pod locks use lock files", e.toString());
+        return null;
+      }
     }
   }
 

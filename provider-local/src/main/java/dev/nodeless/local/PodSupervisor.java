@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -56,6 +57,13 @@ final class PodSupervisor {
   /** The kubelet gives a container at least this long between SIGTERM and SIGKILL. */
   private static final Duration MINIMUM_GRACE = Duration.ofSeconds(2);
 
+  /**
+   * How long a status change may wait before it reaches the status file. Other processes read it
+   * (the CLI, observers); this launcher reports every change at once. Each write creates a file,
+   * which is costly on a busy ext4, so a short-lived pod that is removed writes none at all.
+   */
+  private static final Duration STATUS_FILE_DELAY = Duration.ofMillis(100);
+
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   static final String LOCAL_IP = "127.0.0.1";
 
@@ -75,6 +83,10 @@ final class PodSupervisor {
   private Instant startTime;
   private ContainerRuntime.Sandbox sandbox = ContainerRuntime.Sandbox.HOST;
   private PodStatus lastStatus;
+  private PodStatus writtenStatus;
+  private boolean podWritten;
+  private boolean processesChanged;
+  private boolean statusWriteScheduled;
   private boolean initialized;
 
   /** Set once no container may start again: the pod completes, failed or is terminated. */
@@ -103,6 +115,11 @@ final class PodSupervisor {
     }
   }
 
+  /** The pod as launched; immutable. */
+  Pod pod() {
+    return pod;
+  }
+
   PodRef ref() {
     return ref;
   }
@@ -124,13 +141,12 @@ final class PodSupervisor {
    */
   CompletableFuture<Void> launch() {
     CompletableFuture<Void> accepted = new CompletableFuture<>();
-    strand.execute(
+    Runnable accept =
         () -> {
           try {
-            Files.createDirectories(dir.root().getParent());
             boolean created;
             try {
-              Files.createDirectory(dir.root());
+              createRoot();
               created = dir.tryLock();
             } catch (FileAlreadyExistsException e) {
               created = false;
@@ -144,10 +160,15 @@ final class PodSupervisor {
               accepted.complete(null);
               return;
             }
-            dir.writePod(pod);
             writeVolumes();
             sandbox = runtime.createSandbox(resolved, dir);
-            rememberProcess("sandbox", sandbox.record());
+            if (!sandbox.record().isEmpty()) {
+              processRecords.put("sandbox", sandbox.record());
+              processesChanged = true;
+            }
+            if (!runtime.hostProcesses()) {
+              writePodAndProcesses();
+            }
             startTime = provider.clock().instant();
             LOG.info("Started pod {} in {}", ref, dir.root());
             accepted.complete(null);
@@ -157,9 +178,54 @@ final class PodSupervisor {
             accepted.completeExceptionally(e);
             return;
           }
-          advance();
-        });
+          // A task of its own, so that the caller has its answer before the containers start.
+          strand.execute(this::advance);
+          strand.execute(this::writePodAndProcesses);
+        };
+    if (runtime.hostProcesses()) {
+      // Only files to write: on the caller's thread, which saves a hand-off. An engine's sandbox
+      // takes a command that may run for seconds, so it stays on the provider's threads.
+      strand.executeHere(accept);
+    } else {
+      strand.execute(accept);
+    }
     return accepted;
+  }
+
+  private void createRoot() throws IOException {
+    try {
+      Files.createDirectory(dir.root());
+    } catch (NoSuchFileException e) {
+      // The state directory was removed while this provider ran.
+      Files.createDirectories(dir.root().getParent());
+      Files.createDirectory(dir.root());
+    }
+  }
+
+  /**
+   * Writes {@code pod.json}, which makes the pod visible to other processes and to recovery, then
+   * the process records. For host processes this runs right after the first status went out, so
+   * that the file writes do not delay the launch; a crash before it leaves processes unrecorded, as
+   * a crash between any start and its record does.
+   */
+  private void writePodAndProcesses() {
+    if (finished && removeWhenFinished) {
+      return;
+    }
+    if (podWritten) {
+      if (processesChanged) {
+        writeProcesses();
+      }
+      return;
+    }
+    try {
+      dir.writePod(pod);
+      podWritten = true;
+    } catch (IOException e) {
+      LOG.warn("Cannot write the pod file of pod {}: {}", ref, e.toString());
+      return;
+    }
+    writeProcesses();
   }
 
   private void cleanUpFailedLaunch() {
@@ -365,10 +431,21 @@ final class PodSupervisor {
     run.containerId = instance.id();
     run.imageId = instance.imageId();
     run.startedAt = instance.startedAt();
-    rememberProcess(instanceId, instance.record());
+    // Recorded right after the status goes out, which this task publishes first.
+    strand.execute(
+        () -> {
+          if (run.instance == instance) {
+            rememberProcess(instanceId, instance.record());
+          }
+        });
     LOG.debug("Container {} of pod {} started as {}", run.name(), ref, instance.id());
     run.instanceId = instanceId;
-    instance.exit().thenAcceptAsync(exit -> onExit(run, instance, exit), strand);
+    if (runtime.hostProcesses()) {
+      // The exit completes on a log thread of this provider, which may as well run the strand.
+      instance.exit().thenAccept(exit -> strand.executeHere(() -> onExit(run, instance, exit)));
+    } else {
+      instance.exit().thenAcceptAsync(exit -> onExit(run, instance, exit), strand);
+    }
 
     if (instance.exit().isDone()) {
       // It never ran (a start error) or already ended; onExit reports it.
@@ -730,11 +807,14 @@ final class PodSupervisor {
     publish();
     LOG.info("Pod {} finished in phase {}", ref, lastStatus.getPhase());
     sandbox.close();
-    try {
-      dir.deleteVolumes();
-      Files.deleteIfExists(dir.processesFile());
-    } catch (IOException e) {
-      LOG.warn("Cannot remove the volumes of pod {}: {}", ref, e.toString());
+    if (!removeWhenFinished) {
+      // What stays for the CLI and observers: the pod, its status and its logs.
+      try {
+        dir.deleteVolumes();
+        Files.deleteIfExists(dir.processesFile());
+      } catch (IOException e) {
+        LOG.warn("Cannot remove the volumes of pod {}: {}", ref, e.toString());
+      }
     }
     dir.unlock();
     if (removeWhenFinished) {
@@ -929,12 +1009,34 @@ final class PodSupervisor {
       return;
     }
     lastStatus = computed;
+    provider.statusChanged(ref, computed);
+    if (finished) {
+      writeStatusFile();
+    } else if (!statusWriteScheduled) {
+      statusWriteScheduled = true;
+      provider
+          .scheduler()
+          .schedule(
+              () -> strand.execute(this::writeStatusFile),
+              STATUS_FILE_DELAY.toMillis(),
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Writes the latest status unless the file has it, or the pod's files are being removed. */
+  private void writeStatusFile() {
+    statusWriteScheduled = false;
+    if (lastStatus == null
+        || lastStatus.equals(writtenStatus)
+        || (finished && removeWhenFinished)) {
+      return;
+    }
     try {
-      dir.writeStatus(computed);
+      dir.writeStatus(lastStatus);
+      writtenStatus = lastStatus;
     } catch (IOException e) {
       LOG.warn("Cannot write the status file of pod {}: {}", ref, e.toString());
     }
-    provider.statusChanged(ref, computed);
   }
 
   // ---- container settings --------------------------------------------------------------------
@@ -1027,11 +1129,11 @@ final class PodSupervisor {
   }
 
   private void rememberProcess(String instanceId, String record) {
-    if (record.isEmpty()) {
-      return;
+    if (!record.isEmpty()) {
+      processRecords.put(instanceId, record);
+      processesChanged = true;
     }
-    processRecords.put(instanceId, record);
-    writeProcesses();
+    writePodAndProcesses();
   }
 
   /**
@@ -1043,6 +1145,10 @@ final class PodSupervisor {
   }
 
   private void writeProcesses() {
+    if (!processesChanged) {
+      return;
+    }
+    processesChanged = false;
     try {
       dir.writeProcesses(processRecords);
     } catch (IOException e) {

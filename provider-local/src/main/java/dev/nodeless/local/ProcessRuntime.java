@@ -6,6 +6,7 @@ import dev.nodeless.spi.ContainerStates;
 import dev.nodeless.spi.ResolvedPod;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,14 +24,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each container instance as a host process tree in a new session (via {@code setsid}), in a
- * private mount namespace (via {@code unshare}) when it has volume mounts, and in its own cgroups
- * when it has limits that the host can enforce. The image is ignored: the command runs from the
- * host's file system.
+ * Runs each container instance as a host process tree in a new session (via {@link Spawner}, or
+ * {@code setsid} where it is not available), in a private mount namespace (via {@code unshare})
+ * when it has volume mounts, and in its own cgroups when it has limits that the host can enforce.
+ * The image is ignored: the command runs from the host's file system.
  */
 final class ProcessRuntime implements ContainerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -42,6 +44,7 @@ final class ProcessRuntime implements ContainerRuntime {
   private final Tools tools;
   private final boolean mountNamespaces;
   private final Optional<Cgroups> cgroups;
+  private final Optional<Spawner> spawner;
   private final ExecutorService logThreads;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
@@ -51,12 +54,14 @@ final class ProcessRuntime implements ContainerRuntime {
       Tools tools,
       boolean mountNamespaces,
       Optional<Cgroups> cgroups,
+      Optional<Spawner> spawner,
       ExecutorService logThreads,
       ScheduledExecutorService scheduler,
       Clock clock) {
     this.tools = tools;
     this.mountNamespaces = mountNamespaces;
     this.cgroups = cgroups;
+    this.spawner = spawner;
     this.logThreads = logThreads;
     this.scheduler = scheduler;
     this.clock = clock;
@@ -103,16 +108,7 @@ final class ProcessRuntime implements ContainerRuntime {
     if (script) {
       Files.createDirectories(launch.runDir());
     }
-    if (!script) {
-      String missing = missingExecutable(launch.command().get(0), launch.env());
-      if (missing != null) {
-        launch.log().markDone();
-        return StoppedContainer.startError(id, clock.instant(), missing);
-      }
-    }
-
     List<String> argv = new ArrayList<>();
-    argv.add(tools.setsid());
     if (namespace) {
       argv.addAll(List.of(tools.unshare(), "--mount", "--propagation", "private"));
     }
@@ -134,16 +130,22 @@ final class ProcessRuntime implements ContainerRuntime {
       }
     }
     argv.addAll(launch.command());
-
-    ProcessBuilder builder = new ProcessBuilder(argv);
-    builder.environment().clear();
-    builder.environment().putAll(launch.env());
-    builder.directory(new File(script ? "/" : launch.workingDir()));
-    builder.redirectErrorStream(true);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process process;
+    String executable = argv.get(0);
+    if (!script) {
+      executable = findExecutable(argv.get(0), launch.env());
+      if (executable == null) {
+        launch.log().markDone();
+        return StoppedContainer.startError(
+            id, clock.instant(), missingMessage(argv.get(0), launch.env()));
+      }
+    }
+    String directory = script ? "/" : launch.workingDir();
+    Child child;
     try {
-      process = builder.start();
+      child =
+          spawner.isPresent()
+              ? Child.of(spawner.get().spawn(executable, argv, launch.env(), directory))
+              : Child.of(startWithSetsid(argv, launch.env(), directory));
     } catch (IOException e) {
       if (cgroup != null) {
         cgroup.remove();
@@ -151,22 +153,55 @@ final class ProcessRuntime implements ContainerRuntime {
       throw e;
     }
     Instant startedAt = clock.instant();
-    Instant processStart = process.toHandle().info().startInstant().orElse(null);
     ProcessContainer container =
-        new ProcessContainer(
-            id, process, processStart, startedAt, cgroup, launch, namespace, startError);
+        new ProcessContainer(id, child, startedAt, cgroup, launch, namespace, startError);
     container.watch();
-    LOG.debug(
-        "Started {} of pod {} as pid {}", launch.containerName(), launch.pod(), process.pid());
+    LOG.debug("Started {} of pod {} as pid {}", launch.containerName(), launch.pod(), child.pid());
     return container;
   }
 
-  /** Returns the start-error message when the command cannot be found on the host PATH. */
-  private static String missingExecutable(String command, Map<String, String> env) {
+  private Process startWithSetsid(List<String> argv, Map<String, String> env, String directory)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(tools.setsid());
+    command.addAll(argv);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    builder.directory(new File(directory));
+    builder.redirectErrorStream(true);
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    return builder.start();
+  }
+
+  /** A started container process, from the spawner or from {@link ProcessBuilder}. */
+  private record Child(
+      long pid,
+      InputStream output,
+      Supplier<Instant> processStart,
+      CompletableFuture<Integer> exitCode) {
+    static Child of(Spawner.Child child) {
+      return new Child(child.pid(), child.output(), child::startInstant, child.exit());
+    }
+
+    static Child of(Process process) {
+      Instant start = process.toHandle().info().startInstant().orElse(null);
+      return new Child(
+          process.pid(),
+          process.getInputStream(),
+          () -> start,
+          process.onExit().thenApply(Process::exitValue));
+    }
+  }
+
+  /**
+   * Finds the program as {@code execvp} would with the container's {@code PATH}; returns null when
+   * there is none.
+   */
+  private static String findExecutable(String command, Map<String, String> env) {
     if (command.contains("/")) {
-      return Files.isExecutable(Path.of(command)) && !Files.isDirectory(Path.of(command))
-          ? null
-          : "exec: \"" + command + "\": stat " + command + ": no such file or directory";
+      Path path = Path.of(command);
+      return Files.isExecutable(path) && !Files.isDirectory(path) ? command : null;
     }
     String path = env.getOrDefault("PATH", "");
     for (String dir : path.split(":")) {
@@ -175,10 +210,17 @@ final class ProcessRuntime implements ContainerRuntime {
       }
       Path candidate = Path.of(dir, command);
       if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-        return null;
+        return candidate.toString();
       }
     }
-    return "exec: \"" + command + "\": executable file not found in $PATH";
+    return null;
+  }
+
+  /** The start-error message the kubelet shows when the command cannot be executed. */
+  private static String missingMessage(String command, Map<String, String> env) {
+    return command.contains("/")
+        ? "exec: \"" + command + "\": stat " + command + ": no such file or directory"
+        : "exec: \"" + command + "\": executable file not found in $PATH";
   }
 
   @Override
@@ -233,11 +275,10 @@ final class ProcessRuntime implements ContainerRuntime {
     }
   }
 
-  /** A running instance: the process tree of one {@code setsid} session. */
+  /** A running instance: the process tree of one session. */
   private final class ProcessContainer implements RunningContainer {
     private final String id;
-    private final Process process;
-    private final Instant processStart;
+    private final Child process;
     private final Instant startedAt;
     private final InstanceCgroup cgroup;
     private final ContainerLaunch launch;
@@ -248,8 +289,7 @@ final class ProcessRuntime implements ContainerRuntime {
 
     ProcessContainer(
         String id,
-        Process process,
-        Instant processStart,
+        Child process,
         Instant startedAt,
         InstanceCgroup cgroup,
         ContainerLaunch launch,
@@ -257,7 +297,6 @@ final class ProcessRuntime implements ContainerRuntime {
         Path startError) {
       this.id = id;
       this.process = process;
-      this.processStart = processStart;
       this.startedAt = startedAt;
       this.cgroup = cgroup;
       this.launch = launch;
@@ -269,7 +308,7 @@ final class ProcessRuntime implements ContainerRuntime {
       logThreads.execute(
           () -> {
             try {
-              launch.log().pump(process.getInputStream());
+              launch.log().pump(process.output());
             } catch (IOException e) {
               LOG.warn(
                   "Log of container {} in pod {} failed: {}",
@@ -280,17 +319,16 @@ final class ProcessRuntime implements ContainerRuntime {
               outputDone.complete(null);
             }
           });
-      process.onExit().thenRun(this::onProcessExit);
+      process.exitCode().thenAccept(this::onProcessExit);
     }
 
     /**
      * The main process ended: like a container runtime, stop what is left of the instance, then
      * wait for the output to drain.
      */
-    private void onProcessExit() {
+    private void onProcessExit(int code) {
       Instant finishedAt = clock.instant();
-      int code = process.exitValue();
-      ProcessTree.signal(process.pid(), processStart, cgroupPids(), true);
+      ProcessTree.signal(process.pid(), process.processStart().get(), cgroupPids(), true);
       outputDone
           .completeOnTimeout(null, OUTPUT_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
           .whenComplete(
@@ -336,7 +374,8 @@ final class ProcessRuntime implements ContainerRuntime {
       if (exit.isDone()) {
         return;
       }
-      int count = ProcessTree.signal(process.pid(), processStart, cgroupPids(), force);
+      int count =
+          ProcessTree.signal(process.pid(), process.processStart().get(), cgroupPids(), force);
       LOG.debug(
           "Sent {} to {} processes of container {} in pod {}",
           force ? "SIGKILL" : "SIGTERM",
@@ -395,7 +434,7 @@ final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public String record() {
-      return new LeftoverRecord(process.pid(), processStart, cgroup).format();
+      return new LeftoverRecord(process.pid(), process.processStart().get(), cgroup).format();
     }
   }
 

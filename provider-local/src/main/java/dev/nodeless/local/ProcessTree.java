@@ -61,8 +61,8 @@ final class ProcessTree {
   static int signal(long leaderPid, Instant leaderStart, Set<Long> cgroupPids, boolean force) {
     int signal = force ? SIGKILL : SIGTERM;
     int signalled = 0;
-    Optional<ProcessHandle> leader = ProcessHandle.of(leaderPid);
-    boolean leaderIsOurs = leader.isPresent() && sameStart(leader.get(), leaderStart);
+    Optional<Instant> leaderStarted = ProcStat.startInstant(leaderPid);
+    boolean leaderIsOurs = leaderStarted.isPresent() && sameStart(leaderStarted.get(), leaderStart);
     Set<Long> targets = new LinkedHashSet<>();
     if (leaderIsOurs) {
       // The leader itself too: right after the spawn it may not have called setsid() yet, and
@@ -72,7 +72,7 @@ final class ProcessTree {
     }
     // A PID is not reused while a process group with that ID exists, so the group is still ours
     // when the leader lives, or when no process has the PID at all.
-    if ((leaderIsOurs || leader.isEmpty()) && LIBC != null) {
+    if ((leaderIsOurs || leaderStarted.isEmpty()) && LIBC != null) {
       if (LIBC.kill((int) -leaderPid, signal) == 0) {
         signalled++;
       }
@@ -97,11 +97,14 @@ final class ProcessTree {
   }
 
   static boolean sameStart(ProcessHandle process, Instant expected) {
-    if (expected == null) {
-      return true;
-    }
-    Optional<Instant> start = process.info().startInstant();
-    return start.isPresent() && Math.abs(start.get().toEpochMilli() - expected.toEpochMilli()) < 20;
+    return expected == null
+        || ProcStat.startInstant(process.pid())
+            .map(start -> sameStart(start, expected))
+            .orElse(false);
+  }
+
+  private static boolean sameStart(Instant start, Instant expected) {
+    return expected == null || Math.abs(start.toEpochMilli() - expected.toEpochMilli()) < 20;
   }
 
   /** Returns the descendants of a process, read from the kernel's per-thread children lists. */

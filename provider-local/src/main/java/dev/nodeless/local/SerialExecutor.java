@@ -34,6 +34,33 @@ final class SerialExecutor implements Executor {
     pool.execute(this::drain);
   }
 
+  /**
+   * Runs the task on the calling thread when the strand is idle, then whatever was queued
+   * meanwhile; queues it otherwise. Saves a thread hand-off where the caller may do the strand's
+   * work.
+   */
+  void executeHere(Runnable task) {
+    synchronized (tasks) {
+      if (running) {
+        tasks.add(task);
+        return;
+      }
+      running = true;
+    }
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.error("Task of {} failed", name, e);
+    }
+    synchronized (tasks) {
+      if (tasks.isEmpty()) {
+        running = false;
+        return;
+      }
+    }
+    pool.execute(this::drain);
+  }
+
   private void drain() {
     while (true) {
       Runnable task;

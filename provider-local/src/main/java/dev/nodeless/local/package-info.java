@@ -18,6 +18,9 @@
  *   <li>{@code local.mountNamespaces}: {@code false} stops the provider from using private mount
  *       namespaces even where the host allows them, so pods with volume mounts are rejected.
  *   <li>{@code local.cgroups}: {@code false} stops the provider from enforcing limits with cgroups.
+ *   <li>{@code local.posixSpawn}: {@code false} starts container processes through {@code setsid}
+ *       and {@link java.lang.ProcessBuilder} even where glibc's {@code posix_spawn} can start the
+ *       session in one step.
  * </ul>
  *
  * <h2>What runs</h2>

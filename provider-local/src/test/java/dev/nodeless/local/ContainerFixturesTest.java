@@ -1,27 +1,17 @@
 package dev.nodeless.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.awaitility.Awaitility.await;
 
-import dev.nodeless.LogOptions;
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
-import dev.nodeless.PodValidationException;
 import dev.nodeless.ReferenceResolver;
-import dev.nodeless.ValidationProblem;
 import dev.nodeless.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -305,24 +293,10 @@ class ContainerFixturesTest {
 
   private static void check(String file, Expectation expected) {
     assertThat(expected).as("expectation for " + file).isNotNull();
-    List<Pod> pods = Fixtures.pods(file);
-    assertThat(pods).as(file).hasSize(1);
-    Pod pod =
-        new PodBuilder(pods.get(0))
-            .editMetadata()
-            .withUid(UUID.randomUUID().toString())
-            .endMetadata()
-            .build();
+    Pod pod = LocalTestSupport.fixturePod(file);
     if (expected.outcome() == Outcome.REJECTED) {
-      CompletionException error =
-          catchThrowableOfType(CompletionException.class, () -> launcher.launch(pod).join());
-      assertThat(error).as(file + " must be rejected: " + expected.note()).isNotNull();
-      assertThat(error.getCause()).isInstanceOf(PodValidationException.class);
-      List<ValidationProblem> problems = ((PodValidationException) error.getCause()).problems();
-      assertThat(problems)
-          .as(file + ": " + error.getCause().getMessage())
-          .extracting(ValidationProblem::fieldPath)
-          .containsExactlyInAnyOrderElementsOf(expected.rejectedPaths());
+      LocalTestSupport.assertRejected(
+          launcher, file, pod, expected.note(), expected.rejectedPaths());
       return;
     }
     PodRef ref = launcher.launchAndWait(pod, TIMEOUT);
@@ -331,7 +305,11 @@ class ContainerFixturesTest {
         case SUCCEEDED -> {
           PodStatus status = launcher.awaitCompletion(ref, TIMEOUT);
           assertThat(status.getPhase()).as(file).isEqualTo("Succeeded");
-          assertThat(find(status, expected.container()).getState().getTerminated().getExitCode())
+          assertThat(
+                  LocalTestSupport.container(status, expected.container())
+                      .getState()
+                      .getTerminated()
+                      .getExitCode())
               .as(file)
               .isZero();
         }
@@ -351,17 +329,8 @@ class ContainerFixturesTest {
           assertThat(status.getPhase()).as(file).isEqualTo("Pending");
         }
       }
-      if (!expected.logLines().isEmpty()) {
-        // The lines are due within seconds of Running. On a time-out the failure shows the log
-        // as read (or why it could not be read) and the container states.
-        await()
-            .atMost(TIMEOUT)
-            .untilAsserted(
-                () ->
-                    assertThat(logs(ref, expected.container()))
-                        .as(() -> file + ", " + describe(launcher.status(ref).orElse(null)))
-                        .contains(expected.logLines()));
-      }
+      LocalTestSupport.awaitLogLines(
+          launcher, file, ref, expected.container(), expected.logLines(), TIMEOUT);
     } catch (Exception e) {
       throw new AssertionError(file + ": " + e, e);
     } finally {
@@ -370,53 +339,7 @@ class ContainerFixturesTest {
   }
 
   private static String waitingReason(PodStatus status, String container) {
-    return Stream.concat(
-            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
-        .filter(found -> container.equals(found.getName()))
-        .findFirst()
-        .map(ContainerStatus::getState)
-        .filter(state -> state.getWaiting() != null)
-        .map(state -> String.valueOf(state.getWaiting().getReason()))
-        .orElse("");
-  }
-
-  /** The container's log, or why it cannot be read yet, such as while it waits to start. */
-  private static String logs(PodRef ref, String container) {
-    try (InputStream in = launcher.logs(ref, container, LogOptions.ofDefaults())) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      return "<log not readable: " + e.getMessage() + ">";
-    }
-  }
-
-  /** The phase and each container's state and restart count, for failure messages. */
-  private static String describe(PodStatus status) {
-    if (status == null) {
-      return "no status";
-    }
-    StringBuilder text = new StringBuilder("phase " + status.getPhase() + ";");
-    Stream.concat(
-            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
-        .forEach(
-            container ->
-                text.append(' ')
-                    .append(container.getName())
-                    .append(": ")
-                    .append(container.getState())
-                    .append(", restarts ")
-                    .append(container.getRestartCount())
-                    .append(';'));
-    return text.toString();
-  }
-
-  private static ContainerStatus find(PodStatus status, String name) {
-    return Stream.concat(
-            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
-        .filter(found -> name.equals(found.getName()))
-        .findFirst()
-        .orElseThrow();
+    return LocalTestSupport.waitingReason(status, container);
   }
 
   /** Issues a fixed token for projected serviceAccountToken sources, as a kubelet would. */

@@ -1,29 +1,20 @@
 package dev.nodeless.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import dev.nodeless.LogOptions;
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
-import dev.nodeless.PodValidationException;
 import dev.nodeless.ReferenceResolver;
-import dev.nodeless.ValidationProblem;
 import dev.nodeless.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -314,24 +303,10 @@ class FixturePodsTest {
 
   private static void check(String file, Expectation expected) {
     assertThat(expected).as("expectation for " + file).isNotNull();
-    List<Pod> pods = Fixtures.pods(file);
-    assertThat(pods).as(file).hasSize(1);
-    Pod pod =
-        new PodBuilder(pods.get(0))
-            .editMetadata()
-            .withUid(UUID.randomUUID().toString())
-            .endMetadata()
-            .build();
+    Pod pod = LocalTestSupport.fixturePod(file);
     if (expected.outcome() == Outcome.REJECTED) {
-      CompletionException error =
-          catchThrowableOfType(CompletionException.class, () -> launcher.launch(pod).join());
-      assertThat(error).as(file + " must be rejected: " + expected.note()).isNotNull();
-      assertThat(error.getCause()).isInstanceOf(PodValidationException.class);
-      List<ValidationProblem> problems = ((PodValidationException) error.getCause()).problems();
-      assertThat(problems)
-          .as(file + ": " + error.getCause().getMessage())
-          .extracting(ValidationProblem::fieldPath)
-          .containsExactlyInAnyOrderElementsOf(expected.rejectedPaths());
+      LocalTestSupport.assertRejected(
+          launcher, file, pod, expected.note(), expected.rejectedPaths());
       return;
     }
     PodRef ref = launcher.launchAndWait(pod, TIMEOUT);
@@ -342,7 +317,7 @@ class FixturePodsTest {
           String phase = expected.outcome() == Outcome.SUCCEEDED ? "Succeeded" : "Failed";
           status = launcher.awaitCompletion(ref, TIMEOUT);
           assertThat(status.getPhase()).as(file).isEqualTo(phase);
-          ContainerStatus container = find(status, expected.container());
+          ContainerStatus container = LocalTestSupport.container(status, expected.container());
           assertThat(container.getState().getTerminated().getExitCode())
               .as(file)
               .isEqualTo(expected.exitCode());
@@ -355,21 +330,16 @@ class FixturePodsTest {
           assertThat(status.getPhase()).as(file).isEqualTo("Running");
         }
       }
-      if (!expected.logLines().isEmpty()) {
-        await()
-            .atMost(TIMEOUT)
-            .untilAsserted(
-                () ->
-                    assertThat(logs(ref, expected.container()))
-                        .as(file)
-                        .contains(expected.logLines()));
-      }
+      LocalTestSupport.awaitLogLines(
+          launcher, file, ref, expected.container(), expected.logLines(), TIMEOUT);
       if (file.equals("pods/commands.yaml")) {
         await()
             .atMost(TIMEOUT)
             .until(
                 () ->
-                    find(launcher.status(ref).orElseThrow(), expected.container()).getRestartCount()
+                    LocalTestSupport.container(
+                                launcher.status(ref).orElseThrow(), expected.container())
+                            .getRestartCount()
                         >= 1);
       }
       if (file.equals("pods/resource/pod-level-memory-request-limit.yaml")) {
@@ -378,7 +348,8 @@ class FixturePodsTest {
             .untilAsserted(
                 () ->
                     assertThat(
-                            find(launcher.status(ref).orElseThrow(), expected.container())
+                            LocalTestSupport.container(
+                                    launcher.status(ref).orElseThrow(), expected.container())
                                 .getLastState()
                                 .getTerminated()
                                 .getReason())
@@ -389,24 +360,6 @@ class FixturePodsTest {
     } finally {
       launcher.terminateAndWait(ref, Duration.ofSeconds(1), TIMEOUT);
     }
-  }
-
-  private static String logs(PodRef ref, String container) {
-    try (InputStream in = launcher.logs(ref, container, LogOptions.ofDefaults())) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      return "";
-    }
-  }
-
-  private static ContainerStatus find(PodStatus status, String name) {
-    return Stream.concat(
-            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
-        .filter(found -> name.equals(found.getName()))
-        .findFirst()
-        .orElseThrow();
   }
 
   /** Issues a fixed token for projected serviceAccountToken sources, as a kubelet would. */

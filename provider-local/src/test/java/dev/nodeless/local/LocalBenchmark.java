@@ -31,6 +31,7 @@ public final class LocalBenchmark {
   public static void main(String[] args) throws Exception {
     int latencyRuns = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int churnPods = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    int warmUps = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
     String token = "nodeless-bench-" + UUID.randomUUID();
     Path stateDir = Files.createTempDirectory("nodeless-bench");
     try (PodLauncher launcher =
@@ -38,9 +39,10 @@ public final class LocalBenchmark {
             .providerName("local")
             .setting(LocalSettings.STATE_DIR, stateDir.toString())
             .build()) {
-      // Warm up both paths so that class loading and JIT do not count.
-      measureDirect(50, token);
-      measurePods(launcher, 50, token);
+      // Warm up both paths so that class loading and JIT compilation do not count: the launch path
+      // runs through enough Java code that the JIT needs several hundred launches to finish.
+      measureDirect(warmUps, token);
+      measurePods(launcher, warmUps, token);
 
       List<Long> direct = measureDirect(latencyRuns, token);
       List<Long> pods = measurePods(launcher, latencyRuns, token);

@@ -1,11 +1,15 @@
 package dev.nodeless.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.nodeless.LogOptions;
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
+import dev.nodeless.PodValidationException;
+import dev.nodeless.ValidationProblem;
+import dev.nodeless.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -25,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,6 +199,86 @@ abstract class LocalTestSupport {
         .map(ContainerStatus::getState)
         .map(state -> state.getRunning() != null)
         .orElse(false);
+  }
+
+  /** Loads the single pod of a fixture file with a fresh UID, so that every launch is a new pod. */
+  static Pod fixturePod(String file) {
+    List<Pod> pods = Fixtures.pods(file);
+    assertThat(pods).as(file).hasSize(1);
+    return new PodBuilder(pods.get(0))
+        .editMetadata()
+        .withUid(UUID.randomUUID().toString())
+        .endMetadata()
+        .build();
+  }
+
+  /** Checks that the launch fails validation with problems at exactly these field paths. */
+  static void assertRejected(
+      PodLauncher launcher, String file, Pod pod, String note, List<String> fieldPaths) {
+    CompletionException error =
+        catchThrowableOfType(CompletionException.class, () -> launcher.launch(pod).join());
+    assertThat(error).as(file + " must be rejected: " + note).isNotNull();
+    assertThat(error.getCause()).isInstanceOf(PodValidationException.class);
+    List<ValidationProblem> problems = ((PodValidationException) error.getCause()).problems();
+    assertThat(problems)
+        .as(file + ": " + error.getCause().getMessage())
+        .extracting(ValidationProblem::fieldPath)
+        .containsExactlyInAnyOrderElementsOf(fieldPaths);
+  }
+
+  /**
+   * Waits until the container's log contains every line. The lines are due within seconds of the
+   * pod running, so on a time-out the failure shows the log as read (or why it could not be read,
+   * such as a container still waiting to start) and the state of every container.
+   */
+  static void awaitLogLines(
+      PodLauncher launcher,
+      String file,
+      PodRef ref,
+      String container,
+      List<String> lines,
+      Duration timeout) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    await()
+        .atMost(timeout)
+        .untilAsserted(
+            () ->
+                assertThat(logsOrReason(launcher, ref, container))
+                    .as(() -> file + ", " + describe(launcher.status(ref).orElse(null)))
+                    .contains(lines));
+  }
+
+  /** The container's log, or why it cannot be read. */
+  private static String logsOrReason(PodLauncher launcher, PodRef ref, String container) {
+    try (InputStream in = launcher.logs(ref, container, LogOptions.ofDefaults())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      return "<log not readable: " + e.getMessage() + ">";
+    }
+  }
+
+  /** The phase, and each container's state and restart count, for failure messages. */
+  static String describe(PodStatus status) {
+    if (status == null) {
+      return "no status";
+    }
+    StringBuilder text = new StringBuilder("phase " + status.getPhase() + ";");
+    java.util.stream.Stream.concat(
+            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
+        .forEach(
+            container ->
+                text.append(' ')
+                    .append(container.getName())
+                    .append(": ")
+                    .append(container.getState())
+                    .append(", restarts ")
+                    .append(container.getRestartCount())
+                    .append(';'));
+    return text.toString();
   }
 
   static PodCondition condition(PodStatus status, String type) {

@@ -3,11 +3,15 @@ package dev.nodeless.local;
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 
 /**
  * A launcher in its own JVM for {@link PersistenceTest}: launches one long-running pod, prints
- * {@code RUNNING <uid>} and supervises the pod until its standard input closes or it is killed.
+ * {@code RUNNING <uid>} once its files show it running, and supervises the pod until its standard
+ * input closes or it is killed.
  */
 public final class SupervisorProcess {
   private SupervisorProcess() {}
@@ -42,6 +46,14 @@ public final class SupervisorProcess {
                 .build(),
             Duration.ofSeconds(30));
     launcher.awaitStarted(ref, Duration.ofSeconds(30));
+    // Other processes see the pod once its files say Running, which trails the launcher slightly.
+    PodDirectory dir = new PodDirectory(Path.of(stateDir), ref.uid());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                dir.readPod().isPresent()
+                    && dir.readStatus().map(PodStatus::getPhase).orElse("").equals("Running"));
     System.out.println("RUNNING " + ref.uid());
     System.out.flush();
     while (System.in.read() >= 0) {

@@ -6,6 +6,7 @@ import dev.nodeless.PodValidationException;
 import dev.nodeless.ValidationProblem;
 import dev.nodeless.plan.PlacementQuote;
 import dev.nodeless.plan.PlanSettings;
+import dev.nodeless.testing.FixtureObjects;
 import dev.nodeless.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
@@ -20,6 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FixturePlanTest {
   private static final PlanSettings SETTINGS = PlanSettings.of("eastus");
   private static final String SMALL = "0.25 vCPU / 0.5 GB Linux";
+
+  /** A value that must never appear outside secure fields of a request. */
+  private static final String CANARY = "canary-7f3a91c2-secret";
 
   /** The group size of every fixture ACI runs. */
   private static final Map<String, String> OFFERS =
@@ -107,7 +111,8 @@ class FixturePlanTest {
                   List.of("spec.containers[0].startupProbe"))));
 
   private final AciTranslator translator = new AciTranslator();
-  private final TestResolver resolver = new TestResolver(FixtureObjects.all());
+  private final TestResolver resolver =
+      new TestResolver(FixtureObjects.all(CANARY, "myregistry.example.com"));
 
   static Stream<String> fixtures() {
     return Fixtures.all().stream();
@@ -140,8 +145,8 @@ class FixturePlanTest {
       PlacementQuote.Offer offer = (PlacementQuote.Offer) quote;
       assertThat(offer.size()).isEqualTo(OFFERS.get(file));
       assertThat(offer.hourlyUsd()).isPositive();
-      assertThat(offer.requests().get(0).redactedJson()).doesNotContain(FixtureObjects.CANARY);
-      assertThat(offer.notes()).noneMatch(note -> note.contains(FixtureObjects.CANARY));
+      assertThat(offer.requests().get(0).redactedJson()).doesNotContain(CANARY);
+      assertThat(offer.notes()).noneMatch(note -> note.contains(CANARY));
     } else {
       assertThat(quote).isInstanceOf(PlacementQuote.Rejected.class);
       List<ValidationProblem> problems = ((PlacementQuote.Rejected) quote).problems();
@@ -150,8 +155,7 @@ class FixturePlanTest {
           .containsExactlyInAnyOrderElementsOf(REJECTIONS.get(file));
       assertThat(problems).allSatisfy(problem -> assertThat(problem.fix()).isNotBlank());
       assertThat(problems)
-          .allSatisfy(
-              problem -> assertThat(problem.describe()).doesNotContain(FixtureObjects.CANARY));
+          .allSatisfy(problem -> assertThat(problem.describe()).doesNotContain(CANARY));
     }
   }
 
@@ -164,7 +168,7 @@ class FixturePlanTest {
                 "aci.azureFile.csidriversecret.accountName",
                 "vkshares",
                 "aci.azureFile.csidriversecret.accountKey",
-                FixtureObjects.CANARY));
+                CANARY));
 
     PlacementQuote quote =
         plan("azure-aci/e2e/fixtures/initcontainers_ordertest_pod.yml", settings);
@@ -175,7 +179,7 @@ class FixturePlanTest {
     assertThat(offer.requests().get(0).redactedJson())
         .contains("\"shareName\":\"vncsidriversharename\"")
         .contains("\"storageAccountKey\":\"<redacted>\"")
-        .doesNotContain(FixtureObjects.CANARY);
+        .doesNotContain(CANARY);
   }
 
   @Test

@@ -7,7 +7,7 @@ import dev.nodeless.internal.PodPreparer;
 import dev.nodeless.spi.DownwardFacts;
 import dev.nodeless.spi.RegistryCredential;
 import dev.nodeless.spi.ResolvedPod;
-import io.fabric8.kubernetes.api.model.ConfigMap;
+import dev.nodeless.testing.TokenIssuingResolver;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,28 +39,7 @@ final class TestResolver {
   private final ReferenceResolver resolver;
 
   TestResolver(List<? extends HasMetadata> objects) {
-    ReferenceResolver objectsOnly = ReferenceResolver.of(objects);
-    this.resolver =
-        new ReferenceResolver() {
-          @Override
-          public Optional<ConfigMap> configMap(String namespace, String name) {
-            return objectsOnly.configMap(namespace, name);
-          }
-
-          @Override
-          public Optional<Secret> secret(String namespace, String name) {
-            return objectsOnly.secret(namespace, name);
-          }
-
-          @Override
-          public Optional<String> serviceAccountToken(
-              String namespace,
-              String serviceAccountName,
-              String audience,
-              long expirationSeconds) {
-            return Optional.of(TOKEN);
-          }
-        };
+    this.resolver = new TokenIssuingResolver(objects, TOKEN);
   }
 
   /** Gives the pod a namespace and a UID derived from its name when it has none. */

@@ -115,8 +115,8 @@ class Ec2FixturesTest {
     assertThat(offer.priceSource().stale()).isFalse();
     assertThat(offer.requests()).hasSize(1);
     assertThat(offer.requests().get(0).operation()).isEqualTo("RunInstances");
-    assertThat(offer.requests().get(0).redactedJson()).doesNotContain(FixtureObjects.CANARY);
-    assertThat(offer.requests().get(0).request().toString()).doesNotContain(FixtureObjects.CANARY);
+    assertThat(offer.requests().get(0).redactedJson()).doesNotContain(TestPods.CANARY);
+    assertThat(offer.requests().get(0).request().toString()).doesNotContain(TestPods.CANARY);
   }
 
   @Test
@@ -132,7 +132,8 @@ class Ec2FixturesTest {
   /** Plans the fixture; a pod that core rejects counts as rejected with core's problems. */
   private PlacementQuote plan(String file) {
     try {
-      return translator.plan(TestPods.resolved(Fixtures.pod(file), FixtureObjects.all()), SETTINGS);
+      return translator.plan(
+          TestPods.resolved(Fixtures.pod(file), TestPods.FIXTURE_OBJECTS), SETTINGS);
     } catch (PodValidationException e) {
       return new PlacementQuote.Rejected("core", e.problems());
     }

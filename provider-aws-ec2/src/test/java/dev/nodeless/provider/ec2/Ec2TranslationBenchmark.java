@@ -63,7 +63,7 @@ public class Ec2TranslationBenchmark {
   public void setUp() throws IOException {
     yaml = Files.readString(Fixtures.path(fixture));
     serialization = new KubernetesSerialization();
-    pod = TestPods.resolved(Fixtures.pod(fixture), FixtureObjects.all());
+    pod = TestPods.resolved(Fixtures.pod(fixture), TestPods.FIXTURE_OBJECTS);
     if (!(translator.plan(pod, settings) instanceof PlacementQuote.Offer)) {
       throw new IllegalStateException(fixture + " does not translate");
     }

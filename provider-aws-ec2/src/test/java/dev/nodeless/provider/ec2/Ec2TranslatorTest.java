@@ -379,23 +379,7 @@ class Ec2TranslatorTest {
   @Test
   void requiredAffinityOnArchitectureIsHonoured() {
     Pod pod =
-        new PodBuilder(pod("1", "2Gi", null))
-            .editSpec()
-            .withNewAffinity()
-            .withNewNodeAffinity()
-            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
-            .addNewNodeSelectorTerm()
-            .addNewMatchExpression()
-            .withKey("kubernetes.io/arch")
-            .withOperator("NotIn")
-            .withValues("arm64")
-            .endMatchExpression()
-            .endNodeSelectorTerm()
-            .endRequiredDuringSchedulingIgnoredDuringExecution()
-            .endNodeAffinity()
-            .endAffinity()
-            .endSpec()
-            .build();
+        withRequiredNodeAffinity(pod("1", "2Gi", null), "kubernetes.io/arch", "NotIn", "arm64");
     PlacementQuote.Offer offer = offer(pod, settings(Map.of()));
     assertThat(
             InstanceCatalog.current()
@@ -409,24 +393,7 @@ class Ec2TranslatorTest {
 
   @Test
   void affinityNoLinuxVmCanMeetIsRejected() {
-    Pod pod =
-        new PodBuilder(pod("1", "2Gi", null))
-            .editSpec()
-            .withNewAffinity()
-            .withNewNodeAffinity()
-            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
-            .addNewNodeSelectorTerm()
-            .addNewMatchExpression()
-            .withKey("kubernetes.io/os")
-            .withOperator("In")
-            .withValues("windows")
-            .endMatchExpression()
-            .endNodeSelectorTerm()
-            .endRequiredDuringSchedulingIgnoredDuringExecution()
-            .endNodeAffinity()
-            .endAffinity()
-            .endSpec()
-            .build();
+    Pod pod = withRequiredNodeAffinity(pod("1", "2Gi", null), "kubernetes.io/os", "In", "windows");
     assertThat(paths(translator.plan(TestPods.resolved(pod), settings(Map.of()))))
         .containsExactly(
             "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms");
@@ -780,6 +747,28 @@ class Ec2TranslatorTest {
         .withNewSpec()
         .withContainers(container.build())
         .withNodeSelector(nodeSelector)
+        .endSpec()
+        .build();
+  }
+
+  /** Copies the pod with one required node affinity term of one match expression. */
+  private static Pod withRequiredNodeAffinity(
+      Pod pod, String key, String operator, String... values) {
+    return new PodBuilder(pod)
+        .editSpec()
+        .withNewAffinity()
+        .withNewNodeAffinity()
+        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+        .addNewNodeSelectorTerm()
+        .addNewMatchExpression()
+        .withKey(key)
+        .withOperator(operator)
+        .withValues(values)
+        .endMatchExpression()
+        .endNodeSelectorTerm()
+        .endRequiredDuringSchedulingIgnoredDuringExecution()
+        .endNodeAffinity()
+        .endAffinity()
         .endSpec()
         .build();
   }

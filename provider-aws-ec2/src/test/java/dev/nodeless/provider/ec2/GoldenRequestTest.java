@@ -29,7 +29,7 @@ class GoldenRequestTest {
     PlacementQuote quote =
         new Ec2Translator()
             .plan(
-                TestPods.resolved(Fixtures.pod(fixture), FixtureObjects.all()),
+                TestPods.resolved(Fixtures.pod(fixture), TestPods.FIXTURE_OBJECTS),
                 Ec2FixturesTest.SETTINGS);
     assertThat(quote).isInstanceOf(PlacementQuote.Offer.class);
     String json = ((PlacementQuote.Offer) quote).requests().get(0).redactedJson() + "\n";
@@ -40,6 +40,6 @@ class GoldenRequestTest {
       Files.writeString(file, json, StandardCharsets.UTF_8);
     }
     assertThat(json).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
-    assertThat(json).doesNotContain(FixtureObjects.CANARY);
+    assertThat(json).doesNotContain(TestPods.CANARY);
   }
 }

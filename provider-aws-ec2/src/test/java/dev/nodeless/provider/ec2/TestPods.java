@@ -1,11 +1,12 @@
 package dev.nodeless.provider.ec2;
 
-import dev.nodeless.ReferenceResolver;
 import dev.nodeless.internal.PodPreparer;
 import dev.nodeless.spi.DownwardFacts;
 import dev.nodeless.spi.EnvValue;
 import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
+import dev.nodeless.testing.FixtureObjects;
+import dev.nodeless.testing.TokenIssuingResolver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,6 +31,13 @@ final class TestPods {
   static final String TOKEN = "service-account-token-for-tests";
 
   static final DownwardFacts EC2_FACTS = new DownwardFacts("nodeless-ec2", null, null, Map.of());
+
+  /** A secret value that must never appear in a request, its JSON or the notes. */
+  static final String CANARY = "fixture-secret-CANARY-4b1d";
+
+  /** The ConfigMaps and Secrets that the fixture pods refer to, with {@link #CANARY} as secret. */
+  static final List<HasMetadata> FIXTURE_OBJECTS =
+      FixtureObjects.all(CANARY, "registry.example.com");
 
   private TestPods() {}
 
@@ -81,7 +88,8 @@ final class TestPods {
       }
       placed.add(object);
     }
-    return PodPreparer.prepare(launched, resolver(placed), EC2_FACTS, Ec2Translator.PROVIDER);
+    return PodPreparer.prepare(
+        launched, new TokenIssuingResolver(placed, TOKEN), EC2_FACTS, Ec2Translator.PROVIDER);
   }
 
   /**
@@ -145,27 +153,6 @@ final class TestPods {
                     .withData(data)
                     .build()));
     return objects;
-  }
-
-  private static ReferenceResolver resolver(List<HasMetadata> objects) {
-    ReferenceResolver objectsOnly = ReferenceResolver.of(objects);
-    return new ReferenceResolver() {
-      @Override
-      public Optional<ConfigMap> configMap(String namespace, String name) {
-        return objectsOnly.configMap(namespace, name);
-      }
-
-      @Override
-      public Optional<Secret> secret(String namespace, String name) {
-        return objectsOnly.secret(namespace, name);
-      }
-
-      @Override
-      public Optional<String> serviceAccountToken(
-          String namespace, String serviceAccountName, String audience, long expirationSeconds) {
-        return Optional.of(TOKEN);
-      }
-    };
   }
 
   private static ResolvedContainer literal(Container container, String path, boolean init) {

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeless.PodValidationException;
 import dev.nodeless.plan.PlacementQuote;
-import dev.nodeless.plan.PlanSettings;
 import dev.nodeless.spi.ResolvedPod;
+import dev.nodeless.testing.FixtureObjects;
 import dev.nodeless.testing.Fixtures;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,20 +21,15 @@ import org.junit.jupiter.api.Test;
 class FargateFixturesTest {
   static final String CANARY = "fixture-secret-3d1c";
 
-  private static final PlanSettings SETTINGS =
-      new PlanSettings(
-          "us-east-1",
-          Map.of(
-              "fargate.subnetIds", "subnet-0a1b2c3d",
-              "fargate.securityGroupIds", "sg-0a1b2c3d",
-              "fargate.executionRoleArn", "arn:aws:iam::123456789012:role/nodeless-exec"));
+  /** The ConfigMaps and Secrets that the fixture pods refer to, with {@link #CANARY} as secret. */
+  static final List<HasMetadata> OBJECTS = FixtureObjects.all(CANARY, "registry.example.com");
+
+  private static final FargateTranslator TRANSLATOR = new FargateTranslator();
 
   /**
    * The expected outcome per file: {@code offer <size>}, or per problem {@code reject <field path>
    * | <part of the rule>}, or {@code invalid ...} for a problem core validation reports first.
    */
-  private static final FargateTranslator TRANSLATOR = new FargateTranslator();
-
   private static final Map<String, List<String>> EXPECTED = new TreeMap<>();
 
   static {
@@ -108,65 +100,6 @@ class FargateFixturesTest {
         "virtual-kubelet/examples/nginx-pod-probes-named-ports.yaml", "offer 0.25 vCPU / 0.5 GB");
   }
 
-  /**
-   * Builds the ConfigMaps and Secrets that fixtures refer to, as their documentation creates them.
-   */
-  static List<HasMetadata> objects(String namespace) {
-    List<HasMetadata> objects = new ArrayList<>();
-    objects.add(
-        configMap(
-            namespace,
-            "mysql",
-            Map.of(
-                "primary.cnf",
-                "[mysqld]\nlog-bin\n",
-                "replica.cnf",
-                "[mysqld]\nsuper-read-only\n")));
-    objects.add(configMap(namespace, "example-redis-config", Map.of("redis-config", "")));
-    objects.add(
-        configMap(
-            namespace,
-            "special-config",
-            Map.of(
-                "special.how",
-                "very",
-                "special.level",
-                "very",
-                "SPECIAL_LEVEL",
-                "very",
-                "SPECIAL_TYPE",
-                "charm")));
-    objects.add(configMap(namespace, "env-config", Map.of("log_level", "INFO")));
-    objects.add(
-        configMap(
-            namespace, "kube-root-ca.crt", Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\n")));
-    objects.add(secret(namespace, "mysql-pass", Map.of("password", CANARY)));
-    objects.add(secret(namespace, "test-secret", Map.of("username", "my-app", "password", CANARY)));
-    objects.add(secret(namespace, "user", Map.of("user", "admin")));
-    objects.add(secret(namespace, "pass", Map.of("pass", CANARY)));
-    return objects;
-  }
-
-  private static HasMetadata configMap(String namespace, String name, Map<String, String> data) {
-    return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withData(data)
-        .build();
-  }
-
-  private static HasMetadata secret(String namespace, String name, Map<String, String> data) {
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withStringData(data)
-        .build();
-  }
-
   private static void expect(String file, String... outcomes) {
     EXPECTED.put(file, List.of(outcomes));
   }
@@ -200,16 +133,14 @@ class FargateFixturesTest {
    * problem; {@code invalid <path> | <rule>} marks a problem that core validation found first.
    */
   private static List<String> outcome(Pod pod) {
-    String namespace =
-        pod.getMetadata().getNamespace() == null ? "default" : pod.getMetadata().getNamespace();
     ResolvedPod resolved;
     try {
-      resolved = TestPods.resolve(pod, objects(namespace));
+      resolved = TestPods.resolve(pod, OBJECTS);
     } catch (PodValidationException e) {
       assertThat(e.getMessage()).doesNotContain(CANARY);
       return e.problems().stream().map(p -> "invalid " + p.fieldPath() + " | " + p.rule()).toList();
     }
-    PlacementQuote quote = TRANSLATOR.plan(resolved, SETTINGS);
+    PlacementQuote quote = TRANSLATOR.plan(resolved, Examples.SETTINGS);
     assertThat(quote.toString()).doesNotContain(CANARY);
     if (quote instanceof PlacementQuote.Offer offer) {
       offer

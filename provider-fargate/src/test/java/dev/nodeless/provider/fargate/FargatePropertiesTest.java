@@ -43,14 +43,7 @@ import software.amazon.awssdk.services.ecs.model.Tag;
 class FargatePropertiesTest {
   private static final FargateTranslator TRANSLATOR = new FargateTranslator();
   private static final UnitPriceTable PRICES = UnitPriceTable.bundled();
-  private static final PlanSettings SETTINGS =
-      new PlanSettings(
-          "us-east-1",
-          Map.of(
-              "fargate.subnetIds", "subnet-0a1b2c3d",
-              "fargate.securityGroupIds", "sg-0a1b2c3d",
-              "fargate.executionRoleArn", "arn:aws:iam::123456789012:role/nodeless-exec",
-              "fargate.clusterId", "props"));
+  private static final PlanSettings SETTINGS = Examples.settings("fargate.clusterId", "props");
 
   /** Core's realistic pods, and pods that mix secrets with per-pod values. */
   @Provide

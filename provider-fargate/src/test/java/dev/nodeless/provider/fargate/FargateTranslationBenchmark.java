@@ -63,7 +63,7 @@ public class FargateTranslationBenchmark {
   public void setUp() {
     Pod pod = TestPods.withIdentity(Fixtures.pod(fixture));
     yaml = YAML.asYaml(pod);
-    resolved = TestPods.resolve(pod, FargateFixturesTest.objects("default"));
+    resolved = TestPods.resolve(pod, FargateFixturesTest.OBJECTS);
     translator = new FargateTranslator();
     if (!(translator.plan(resolved, Examples.SETTINGS) instanceof PlacementQuote.Offer)) {
       throw new IllegalStateException(fixture + " is not translatable, so it cannot be timed");

@@ -35,7 +35,7 @@ class GoldenRequestsTest {
     Pod pod = Fixtures.pod(fixture);
     FargateTranslation translation =
         Examples.TRANSLATOR.translate(
-            TestPods.resolve(pod, FargateFixturesTest.objects("default")), Examples.SETTINGS);
+            TestPods.resolve(pod, FargateFixturesTest.OBJECTS), Examples.SETTINGS);
     String name = fixture.substring(fixture.lastIndexOf('/') + 1).replace(".yaml", "");
     check(
         GOLDEN.resolve(name + ".register-task-definition.json"),

@@ -323,17 +323,7 @@ public final class InstanceCatalog {
         }
       }
       for (KarpenterTable.Entry entry : KarpenterTable.bundled().entries()) {
-        all.putIfAbsent(
-            entry.name(),
-            new InstanceType(
-                entry.name(),
-                entry.vcpus(),
-                entry.memoryMib(),
-                entry.arch(),
-                entry.gpus(),
-                entry.gpuManufacturer(),
-                OptionalInt.of(entry.maxPods()),
-                BigDecimal.ZERO));
+        all.putIfAbsent(entry.name(), entry.toInstanceType(BigDecimal.ZERO));
       }
       return Map.copyOf(all);
     }

@@ -3,10 +3,12 @@ package dev.nodeless.provider.ec2.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The bundled table {@code ec2-karpenter-allocatable-al2023.csv}: per instance type its specs, GPU
@@ -33,7 +35,14 @@ public final class KarpenterTable {
       String hypervisor,
       long allocatableCpuMillis,
       long allocatableMemoryMib,
-      int maxPods) {}
+      int maxPods) {
+
+    /** Converts the row to a catalog instance type with this hourly price in USD. */
+    public InstanceType toInstanceType(BigDecimal hourlyUsd) {
+      return new InstanceType(
+          name, vcpus, memoryMib, arch, gpus, gpuManufacturer, OptionalInt.of(maxPods), hourlyUsd);
+    }
+  }
 
   private static final class Holder {
     static final KarpenterTable BUNDLED = readBundled();

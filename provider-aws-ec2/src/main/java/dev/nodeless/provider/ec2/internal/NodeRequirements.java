@@ -90,7 +90,7 @@ public final class NodeRequirements {
       return true;
     }
     for (NodeSelectorTerm term : terms) {
-      if (termAdmits(term, labels)) {
+      if (termAdmits(term, labels, false)) {
         return true;
       }
     }
@@ -173,7 +173,7 @@ public final class NodeRequirements {
       }
       for (String arch : ARCHES) {
         Map<String, String> labels = Map.of(ARCH, arch, OS, LINUX);
-        if (termAdmitsIgnoringType(term, labels)) {
+        if (termAdmits(term, labels, true)) {
           anyLinuxTerm = true;
         }
       }
@@ -215,7 +215,13 @@ public final class NodeRequirements {
         : "the ec2 provider boots Linux VMs only";
   }
 
-  private static boolean termAdmits(NodeSelectorTerm term, Map<String, String> labels) {
+  /**
+   * Returns whether every expression of the term admits the labels. With {@code
+   * ignoreInstanceType}, instance-type expressions are skipped. A term with neither expressions nor
+   * fields admits nothing.
+   */
+  private static boolean termAdmits(
+      NodeSelectorTerm term, Map<String, String> labels, boolean ignoreInstanceType) {
     List<NodeSelectorRequirement> expressions = term.getMatchExpressions();
     boolean hasFields = term.getMatchFields() != null && !term.getMatchFields().isEmpty();
     if ((expressions == null || expressions.isEmpty()) && !hasFields) {
@@ -223,23 +229,7 @@ public final class NodeRequirements {
     }
     if (expressions != null) {
       for (NodeSelectorRequirement expression : expressions) {
-        if (!matches(expression, labels)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private static boolean termAdmitsIgnoringType(NodeSelectorTerm term, Map<String, String> labels) {
-    List<NodeSelectorRequirement> expressions = term.getMatchExpressions();
-    boolean hasFields = term.getMatchFields() != null && !term.getMatchFields().isEmpty();
-    if ((expressions == null || expressions.isEmpty()) && !hasFields) {
-      return false;
-    }
-    if (expressions != null) {
-      for (NodeSelectorRequirement expression : expressions) {
-        if (INSTANCE_TYPE.equals(canonical(expression.getKey()))) {
+        if (ignoreInstanceType && INSTANCE_TYPE.equals(canonical(expression.getKey()))) {
           continue;
         }
         if (!matches(expression, labels)) {

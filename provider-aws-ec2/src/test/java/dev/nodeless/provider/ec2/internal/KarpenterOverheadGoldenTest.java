@@ -18,7 +18,8 @@ class KarpenterOverheadGoldenTest {
     List<KarpenterTable.Entry> entries = KarpenterTable.bundled().entries();
     List<String> mismatches = new ArrayList<>();
     for (KarpenterTable.Entry entry : entries) {
-      OverheadModel.Allocatable allocatable = model.allocatable(type(entry));
+      OverheadModel.Allocatable allocatable =
+          model.allocatable(entry.toInstanceType(BigDecimal.ONE));
       if (allocatable.cpuMillis() != entry.allocatableCpuMillis()
           || allocatable.memoryMib() != entry.allocatableMemoryMib()) {
         mismatches.add(
@@ -68,18 +69,7 @@ class KarpenterOverheadGoldenTest {
   }
 
   private OverheadModel.Allocatable allocatable(String name) {
-    return model.allocatable(type(KarpenterTable.bundled().find(name).orElseThrow()));
-  }
-
-  private static InstanceType type(KarpenterTable.Entry entry) {
-    return new InstanceType(
-        entry.name(),
-        entry.vcpus(),
-        entry.memoryMib(),
-        entry.arch(),
-        entry.gpus(),
-        entry.gpuManufacturer(),
-        OptionalInt.of(entry.maxPods()),
-        BigDecimal.ONE);
+    return model.allocatable(
+        KarpenterTable.bundled().find(name).orElseThrow().toInstanceType(BigDecimal.ONE));
   }
 }

@@ -1,4 +1,4 @@
-package dev.nodeless.provider.aci;
+package dev.nodeless.testing;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -8,14 +8,21 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-/** The ConfigMaps and Secrets that the fixture pods refer to, with test values. */
-final class FixtureObjects {
-  /** A value that must never appear outside secure fields of a request. */
-  static final String CANARY = "canary-7f3a91c2-secret";
-
+/**
+ * Test ConfigMaps and Secrets that the {@link Fixtures} pods refer to. The objects carry no
+ * namespace, so a resolver built with {@code ReferenceResolver.of} finds them from every namespace.
+ */
+public final class FixtureObjects {
   private FixtureObjects() {}
 
-  static List<HasMetadata> all() {
+  /**
+   * Builds the objects. Every secret password contains {@code canary}, so a test can check that it
+   * never shows up outside the fields meant for secrets.
+   *
+   * @param canary the secret value to put into the Secrets
+   * @param registryHost the registry server named in the {@code regcred} pull secret
+   */
+  public static List<HasMetadata> all(String canary, String registryHost) {
     return List.of(
         configMap(
             "mysql",
@@ -34,16 +41,18 @@ final class FixtureObjects {
                 "special.level", "very")),
         configMap("env-config", Map.of("log_level", "INFO")),
         configMap("kube-root-ca.crt", Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\nMIIB\n")),
-        secret("mysql-pass", Map.of("password", CANARY)),
-        secret("test-secret", Map.of("username", "my-app", "password", CANARY)),
+        secret("mysql-pass", Map.of("password", canary)),
+        secret("test-secret", Map.of("username", "my-app", "password", canary)),
         secret("user", Map.of("user", "admin")),
-        secret("pass", Map.of("pass", CANARY)),
+        secret("pass", Map.of("pass", canary)),
         secret(
             "regcred",
             Map.of(
                 ".dockerconfigjson",
-                "{\"auths\":{\"myregistry.example.com\":{\"username\":\"robot\",\"password\":\""
-                    + CANARY
+                "{\"auths\":{\""
+                    + registryHost
+                    + "\":{\"username\":\"robot\",\"password\":\""
+                    + canary
                     + "\"}}}")));
   }
 
@@ -56,9 +65,10 @@ final class FixtureObjects {
         .build();
   }
 
-  private static HasMetadata secret(String name, Map<String, String> data) {
+  /** Builds a Secret with base64 {@code data}, as an API server returns it. */
+  private static HasMetadata secret(String name, Map<String, String> values) {
     SecretBuilder builder = new SecretBuilder().withNewMetadata().withName(name).endMetadata();
-    data.forEach(
+    values.forEach(
         (key, value) ->
             builder.addToData(
                 key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
