@@ -1110,6 +1110,7 @@ final class EngineRuntime implements ContainerRuntime {
     final EngineSandbox sandbox;
     final ImageInfo image;
     final AtomicBoolean collecting = new AtomicBoolean();
+    final AtomicBoolean killSent = new AtomicBoolean();
     final CompletableFuture<Exit> exit = new CompletableFuture<>();
     volatile String id;
     volatile Instant startedAt;
@@ -1197,7 +1198,8 @@ final class EngineRuntime implements ContainerRuntime {
 
     @Override
     public void signal(boolean force) {
-      if (exit.isDone()) {
+      // A second SIGKILL would only cost another engine command, which fails.
+      if (exit.isDone() || (force && !killSent.compareAndSet(false, true))) {
         return;
       }
       blocking.execute(
