@@ -259,8 +259,8 @@ class ContainerFixturesTest {
     stateDir = tempDir.resolve("state");
     Map<String, String> settings = new HashMap<>(PodmanSupport.settings(stateDir));
     // The kubelet shows CrashLoopBackOff only while the back-off outlasts the time from an exit
-    // to its detection, which takes seconds when podman commands run slowly under load; 2 s is
-    // too short for that, 10 s is the kubelet's own initial back-off.
+    // to its detection. That time grows to seconds when podman commands run slowly under load,
+    // so the 2 s of PodmanSupport is too short. 10 s is the kubelet's own initial back-off.
     settings.put(LocalSettings.BACK_OFF_INITIAL, "10s");
     settings.put(LocalSettings.BACK_OFF_MAX, "10s");
     launcher =

@@ -339,7 +339,7 @@ class ContainerRuntimeTest {
   }
 
   @Test
-  void logsHaveTimestampsAndFollowEndsWithTheContainer() throws IOException {
+  void logTimestampsAndFollow() throws IOException {
     Pod pod =
         pod(
                 "follow",
@@ -408,7 +408,7 @@ class ContainerRuntimeTest {
   }
 
   @Test
-  void runAsNonRootRejectsAnImageThatRunsAsRoot() {
+  void runAsNonRootRejectsRootImage() {
     Pod pod =
         pod(
                 "non-root",

@@ -158,16 +158,17 @@ abstract class LocalTestSupport {
     }
   }
 
-  /** The status of a container; fails the test when it has none. Not for predicates. */
+  /** Returns the status of a container and fails the test when it has none. Not for predicates. */
   static ContainerStatus container(PodStatus status, String name) {
     return findContainer(status, name)
         .orElseThrow(() -> new AssertionError("no status for container " + name));
   }
 
   /**
-   * The status of a container, or empty while the launcher has not reported it. Predicates of
-   * {@code when} use this and the helpers below, which never throw: the launcher calls predicates
-   * on its event thread, where a thrown error is only printed and the condition never matches.
+   * Returns the status of a container, or empty while the launcher has not reported it. Predicates
+   * of {@code when} use this and the helpers below, which never throw. The launcher calls
+   * predicates on its event thread, which only prints a thrown error, and that status never
+   * matches.
    */
   static Optional<ContainerStatus> findContainer(PodStatus status, String name) {
     return java.util.stream.Stream.concat(
@@ -176,7 +177,7 @@ abstract class LocalTestSupport {
         .findFirst();
   }
 
-  /** The container's restart count, 0 while it has no status. */
+  /** Returns the container's restart count, or 0 while it has no status. */
   static int restartCount(PodStatus status, String name) {
     return findContainer(status, name)
         .map(ContainerStatus::getRestartCount)
@@ -184,7 +185,7 @@ abstract class LocalTestSupport {
         .orElse(0);
   }
 
-  /** The reason the container is waiting, or "" when it is not waiting or has no status. */
+  /** Returns why the container is waiting, or "" when it is not waiting or has no status. */
   static String waitingReason(PodStatus status, String name) {
     return findContainer(status, name)
         .map(ContainerStatus::getState)
@@ -193,7 +194,7 @@ abstract class LocalTestSupport {
         .orElse("");
   }
 
-  /** Whether the container is running. */
+  /** Returns whether the container is running, false while it has no status. */
   static boolean isRunning(PodStatus status, String name) {
     return findContainer(status, name)
         .map(ContainerStatus::getState)
@@ -228,8 +229,8 @@ abstract class LocalTestSupport {
 
   /**
    * Waits until the container's log contains every line. The lines are due within seconds of the
-   * pod running, so on a time-out the failure shows the log as read (or why it could not be read,
-   * such as a container still waiting to start) and the state of every container.
+   * pod running. On a time-out the failure shows the log as read, or why it could not be read
+   * (such as a container still waiting to start), and the state of every container.
    */
   static void awaitLogLines(
       PodLauncher launcher,
@@ -250,7 +251,7 @@ abstract class LocalTestSupport {
                     .contains(lines));
   }
 
-  /** The container's log, or why it cannot be read. */
+  /** Reads the container's log, or returns why it cannot be read. */
   private static String logsOrReason(PodLauncher launcher, PodRef ref, String container) {
     try (InputStream in = launcher.logs(ref, container, LogOptions.ofDefaults())) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -261,7 +262,7 @@ abstract class LocalTestSupport {
     }
   }
 
-  /** The phase, and each container's state and restart count, for failure messages. */
+  /** Describes the phase, and each container's state and restart count, for failure messages. */
   static String describe(PodStatus status) {
     if (status == null) {
       return "no status";

@@ -65,7 +65,7 @@ class RuntimeChoiceTest {
   }
 
   @Test
-  void autoWithoutEngineRunsProcessesAndSaysWhatWasTried() {
+  void autoWithoutEngineFallsBackToProcesses() {
     RuntimeChoice choice =
         RuntimeChoice.choose(
             ContainerSettings.parse(Map.of(ContainerSettings.ENGINE_COMMAND, "/bin/false")));
