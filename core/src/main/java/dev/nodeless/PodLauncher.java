@@ -30,7 +30,10 @@ import java.util.function.Predicate;
  * changes and lifecycle events in order, one small scheduler the provider uses for timers, and the
  * executor for reference resolution (a bounded pool unless the builder is given one, which the
  * launcher then does not shut down). No thread is held per pod, so thousands of pods need no more
- * threads than a few.
+ * threads than a few. With the library's own resolvers ({@link ReferenceResolver#none()} and {@link
+ * ReferenceResolver#of}), which never block, {@link #launch} resolves and validates on the calling
+ * thread instead, and a provider may do its first quick step of the launch there too (the local
+ * provider creates and locks the pod's directory).
  *
  * <h2>Lifecycle</h2>
  *

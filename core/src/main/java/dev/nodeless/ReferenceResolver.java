@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,17 +38,7 @@ public interface ReferenceResolver {
 
   /** A resolver that finds nothing, so every mandatory reference fails validation. */
   static ReferenceResolver none() {
-    return new ReferenceResolver() {
-      @Override
-      public Optional<ConfigMap> configMap(String namespace, String name) {
-        return Optional.empty();
-      }
-
-      @Override
-      public Optional<Secret> secret(String namespace, String name) {
-        return Optional.empty();
-      }
-    };
+    return new ObjectListResolver(List.of());
   }
 
   /**

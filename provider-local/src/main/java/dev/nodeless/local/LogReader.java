@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -238,6 +237,6 @@ final class LogReader extends InputStream {
 
   /** Whether the instance log is complete: its writer marked it done. */
   static boolean isDone(Path log) {
-    return Files.exists(LogWriter.doneMarker(log));
+    return LogWriter.isDone(log);
   }
 }

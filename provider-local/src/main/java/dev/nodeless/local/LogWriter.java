@@ -8,31 +8,40 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
+import java.util.Set;
 
 /**
  * Writes the output of one container instance to its log file, one line per output line, each
  * starting with its RFC 3339 UTC timestamp and a space. When the output ends it creates the {@code
- * .done} marker that tells followers the instance stopped.
+ * tells followers that the instance stopped by making the file read-only, which, unlike a marker
+ * file, creates no inode.
  */
 final class LogWriter {
   /** Longer lines are split, as container runtimes split them into partial entries. */
   static final int MAX_LINE = 16 * 1024;
 
+  private static final Set<PosixFilePermission> READ_ONLY =
+      PosixFilePermissions.fromString("r--r--r--");
+
   private final Path file;
-  private final Path doneMarker;
   private final Clock clock;
 
   LogWriter(Path file, Clock clock) {
     this.file = file;
-    this.doneMarker = doneMarker(file);
     this.clock = clock;
   }
 
-  static Path doneMarker(Path logFile) {
-    String name = logFile.getFileName().toString();
-    return logFile.resolveSibling(name.substring(0, name.length() - ".log".length()) + ".done");
+  /** Whether the log is complete: its writer made it read-only once the instance stopped. */
+  static boolean isDone(Path logFile) {
+    try {
+      return !Files.getPosixFilePermissions(logFile).contains(PosixFilePermission.OWNER_WRITE);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   Path file() {
@@ -89,7 +98,10 @@ final class LogWriter {
 
   /** Marks the log done without output, for an instance that never started. */
   void markDone() throws IOException {
-    Files.write(doneMarker, new byte[0]);
+    if (!Files.exists(file)) {
+      Files.write(file, new byte[0]);
+    }
+    Files.setPosixFilePermissions(file, READ_ONLY);
   }
 
   private void writeLine(OutputStream out, byte[] line, int length) throws IOException {

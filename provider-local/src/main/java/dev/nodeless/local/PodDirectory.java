@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code status.json}: the latest status, replaced atomically within 100 ms of a change and
  *       at once when the pod finishes;
  *   <li>{@code processes}: one line per running container instance, for crash recovery;
- *   <li>{@code <container>.<restartCount>.log}: one log per instance, with a {@code .done} marker
- *       once it is complete (container names have no dots, so these names never clash);
+ *   <li>{@code <container>.<restartCount>.log}: one log per instance, made read-only once it is
+ *       complete (container names have no dots, so these names never clash);
  *   <li>{@code volumes/<name>/}: emptyDir, configMap, secret, downwardAPI and projected volumes;
  *   <li>{@code run/<instance>/}: scratch files and mount points of each instance.
  * </ul>
@@ -306,15 +306,17 @@ final class PodDirectory {
     } catch (NoSuchFileException e) {
       return;
     }
-    executor.execute(
-        () -> {
-          try {
-            deleteTree(trash);
-          } catch (IOException e) {
-            LoggerFactory.getLogger(PodDirectory.class)
-                .warn("Cannot delete the removed pod files in {}: {}", trash, e.toString());
-          }
-        });
+    executor.execute(() -> deleteQuietly(trash));
+  }
+
+  /** Deletes a removed pod directory; a failure is logged, not thrown. */
+  static void deleteQuietly(Path trash) {
+    try {
+      deleteTree(trash);
+    } catch (IOException e) {
+      LoggerFactory.getLogger(PodDirectory.class)
+          .warn("Cannot delete the removed pod files in {}: {}", trash, e.toString());
+    }
   }
 
   static void deleteTree(Path tree) throws IOException {
