@@ -229,8 +229,8 @@ abstract class LocalTestSupport {
 
   /**
    * Waits until the container's log contains every line. The lines are due within seconds of the
-   * pod running. On a time-out the failure shows the log as read, or why it could not be read
-   * (such as a container still waiting to start), and the state of every container.
+   * pod running. On a time-out the failure shows the log as read, or why it could not be read (such
+   * as a container still waiting to start), and the state of every container.
    */
   static void awaitLogLines(
       PodLauncher launcher,
