@@ -162,7 +162,13 @@ final class EngineRuntime implements ContainerRuntime {
     return ContainerValidator.validate(pod, settings, engine.kind());
   }
 
-  /** The label value of a supervising JVM: its PID and start time, which together never repeat. */
+  /**
+   * The label value of a supervising JVM: its PID and start time, which together never repeat.
+   *
+   * <p>NOTE: each JVM derives start times from the boot time it read when it started. A wall-clock
+   * step between the starts of two JVMs, such as a VM restored from a snapshot, makes one take the
+   * other's live containers for orphans and remove them.
+   */
   static String supervisorId(ProcessHandle process) {
     long start = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     return process.pid() + "-" + start;
@@ -1104,6 +1110,7 @@ final class EngineRuntime implements ContainerRuntime {
     final EngineSandbox sandbox;
     final ImageInfo image;
     final AtomicBoolean collecting = new AtomicBoolean();
+    final AtomicBoolean killSent = new AtomicBoolean();
     final CompletableFuture<Exit> exit = new CompletableFuture<>();
     volatile String id;
     volatile Instant startedAt;
@@ -1191,7 +1198,8 @@ final class EngineRuntime implements ContainerRuntime {
 
     @Override
     public void signal(boolean force) {
-      if (exit.isDone()) {
+      // A second SIGKILL would only cost another engine command, which fails.
+      if (exit.isDone() || (force && !killSent.compareAndSet(false, true))) {
         return;
       }
       blocking.execute(
@@ -1288,10 +1296,12 @@ final class EngineRuntime implements ContainerRuntime {
   int reapOrphans() {
     int removed = 0;
     try {
-      removed += reap(List.of("ps", "-a"), "container");
+      // Pods go first: podman removes their containers with them and refuses to remove an infra
+      // container on its own.
       if (engine.kind() == Kind.PODMAN) {
         removed += reap(List.of("pod", "ps"), "pod");
       }
+      removed += reap(List.of("ps", "-a"), "container");
       removed += reap(List.of("volume", "ls"), "volume");
     } catch (IOException | RuntimeException e) {
       LOG.warn("Cannot look for leftover {} containers: {}", name(), e.toString());

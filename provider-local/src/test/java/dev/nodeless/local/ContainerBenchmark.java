@@ -37,16 +37,26 @@ public final class ContainerBenchmark {
     String owner = LocalPodProvider.ownerId(stateDir.toAbsolutePath());
     try (PodLauncher launcher =
         PodLauncher.builder().providerName("local").settings(settings).build()) {
-      // Warm up both paths: class loading, JIT, the image lookup and podman's own caches.
-      direct(3, root, true);
-      pods(launcher, 3, true);
-
-      List<Long> direct = direct(latencyRuns, root, true);
-      List<Long> pods = pods(launcher, latencyRuns, true);
+      // Warm up both paths: class loading, JIT, the image lookup and podman's own caches. Then
+      // the two paths alternate pod by pod, so that both see the same load of a shared machine.
+      for (int i = 0; i < 3; i++) {
+        direct(root, true);
+        pod(launcher, true);
+      }
+      List<Long> direct = new ArrayList<>();
+      List<Long> pods = new ArrayList<>();
+      for (int i = 0; i < latencyRuns; i++) {
+        direct.add(direct(root, true));
+        pods.add(pod(launcher, true));
+      }
       report(direct, pods);
 
-      long directChurn = sum(direct(churnPods, root, false));
-      long podChurn = sum(pods(launcher, churnPods, false));
+      long directChurn = 0;
+      long podChurn = 0;
+      for (int i = 0; i < churnPods; i++) {
+        directChurn += direct(root, false);
+        podChurn += pod(launcher, false);
+      }
       System.out.printf(
           Locale.ROOT,
           "churn of %d pods: podman commands %.2f s, launcher %.2f s, ratio %.2f%n",
@@ -68,77 +78,77 @@ public final class ContainerBenchmark {
   /**
    * Runs the commands that the runtime runs for a pod, directly: create the pod, start the
    * container with the same options; for churn also kill it, read its state and remove the
-   * container and the pod. Latency samples end when {@code run -d} returns, which is after the
+   * container and the pod. A latency sample ends when {@code run -d} returns, which is after the
    * container started.
+   *
+   * @return the latency, or for churn the time of the whole cycle, in nanoseconds
    */
-  private static List<Long> direct(int runs, Path root, boolean latencyOnly) throws Exception {
-    List<Long> samples = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      String name = "nodeless-bench-" + UUID.randomUUID().toString().substring(0, 12);
-      Path log = root.resolve(name + ".log");
-      long begin = System.nanoTime();
-      podman(
-          "pod",
-          "create",
-          "--name",
-          name,
-          "--infra-name",
-          name + "_infra",
-          "--label",
-          "dev.nodeless.bench=1",
-          "--network",
-          "none",
-          "--hostname",
-          "bench",
-          "--share=ipc,net,uts");
-      podman(
-          "run",
-          "-d",
-          "--name",
-          name + "_main",
-          "--pod",
-          name,
-          "--label",
-          "dev.nodeless.bench=1",
-          "--log-driver",
-          "k8s-file",
-          "--log-opt",
-          "path=" + log,
-          "--pull",
-          "never",
-          "--entrypoint=[\"sleep\",\"1000\"]",
-          IMAGE);
-      long running = System.nanoTime();
-      if (!latencyOnly) {
-        podman("kill", "--signal", "KILL", name + "_main");
-        podman("wait", name + "_main");
-        podman("inspect", "--type", "container", name + "_main");
-        podman("rm", "-f", "-t", "0", name + "_main");
-        podman("pod", "rm", "-f", "-t", "0", name);
-        samples.add(System.nanoTime() - begin);
-      } else {
-        samples.add(running - begin);
-        podman("pod", "rm", "-f", "-t", "0", name);
-      }
-      Files.deleteIfExists(log);
+  private static long direct(Path root, boolean latencyOnly) throws Exception {
+    String name = "nodeless-bench-" + UUID.randomUUID().toString().substring(0, 12);
+    Path log = root.resolve(name + ".log");
+    long begin = System.nanoTime();
+    podman(
+        "pod",
+        "create",
+        "--name",
+        name,
+        "--infra-name",
+        name + "_infra",
+        "--label",
+        "dev.nodeless.bench=1",
+        "--network",
+        "none",
+        "--hostname",
+        "bench",
+        "--share=ipc,net,uts");
+    podman(
+        "run",
+        "-d",
+        "--name",
+        name + "_main",
+        "--pod",
+        name,
+        "--label",
+        "dev.nodeless.bench=1",
+        "--log-driver",
+        "k8s-file",
+        "--log-opt",
+        "path=" + log,
+        "--pull",
+        "never",
+        "--entrypoint=[\"sleep\",\"1000\"]",
+        IMAGE);
+    long running = System.nanoTime();
+    long sample;
+    if (latencyOnly) {
+      sample = running - begin;
+      podman("pod", "rm", "-f", "-t", "0", name);
+    } else {
+      podman("kill", "--signal", "KILL", name + "_main");
+      podman("wait", name + "_main");
+      podman("inspect", "--type", "container", name + "_main");
+      podman("rm", "-f", "-t", "0", name + "_main");
+      podman("pod", "rm", "-f", "-t", "0", name);
+      sample = System.nanoTime() - begin;
     }
-    return samples;
+    Files.deleteIfExists(log);
+    return sample;
   }
 
-  private static List<Long> pods(PodLauncher launcher, int runs, boolean latencyOnly)
-      throws Exception {
-    List<Long> samples = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      long begin = System.nanoTime();
-      PodRef ref = launcher.launch(pod()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      launcher
-          .when(ref, status -> "Running".equals(status.getPhase()))
-          .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      long running = System.nanoTime();
-      launcher.terminateAndWait(ref, Duration.ZERO, TIMEOUT);
-      samples.add((latencyOnly ? running : System.nanoTime()) - begin);
-    }
-    return samples;
+  /**
+   * Launches one pod, waits until it is Running and terminates it with a zero grace period.
+   *
+   * @return the launch-to-Running latency, or for churn the time of the whole cycle, in nanoseconds
+   */
+  private static long pod(PodLauncher launcher, boolean latencyOnly) throws Exception {
+    long begin = System.nanoTime();
+    PodRef ref = launcher.launch(pod()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    launcher
+        .when(ref, status -> "Running".equals(status.getPhase()))
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    long running = System.nanoTime();
+    launcher.terminateAndWait(ref, Duration.ZERO, TIMEOUT);
+    return (latencyOnly ? running : System.nanoTime()) - begin;
   }
 
   private static Pod pod() {
@@ -168,10 +178,6 @@ public final class ContainerBenchmark {
     if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IllegalStateException("podman " + String.join(" ", args) + " failed");
     }
-  }
-
-  private static long sum(List<Long> samples) {
-    return samples.stream().mapToLong(Long::longValue).sum();
   }
 
   private static void report(List<Long> direct, List<Long> pods) {

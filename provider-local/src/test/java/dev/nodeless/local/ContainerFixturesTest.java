@@ -7,7 +7,6 @@ import dev.nodeless.PodRef;
 import dev.nodeless.ReferenceResolver;
 import dev.nodeless.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -16,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -257,10 +257,16 @@ class ContainerFixturesTest {
             "csidriversecret",
             Map.of("azurestorageaccountname", "x", "azurestorageaccountkey", "y")));
     stateDir = tempDir.resolve("state");
+    Map<String, String> settings = new HashMap<>(PodmanSupport.settings(stateDir));
+    // The kubelet shows CrashLoopBackOff only while the back-off outlasts the time from an exit
+    // to its detection. That time grows to seconds when podman commands run slowly under load,
+    // so the 2 s of PodmanSupport is too short. 10 s is the kubelet's own initial back-off.
+    settings.put(LocalSettings.BACK_OFF_INITIAL, "10s");
+    settings.put(LocalSettings.BACK_OFF_MAX, "10s");
     launcher =
         PodLauncher.builder()
             .providerName("local")
-            .settings(PodmanSupport.settings(stateDir))
+            .settings(settings)
             .resolver(new TokenIssuingResolver(ReferenceResolver.of(objects)))
             .build();
   }
@@ -333,14 +339,7 @@ class ContainerFixturesTest {
   }
 
   private static String waitingReason(PodStatus status, String container) {
-    return Stream.concat(
-            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
-        .filter(found -> container.equals(found.getName()))
-        .findFirst()
-        .map(ContainerStatus::getState)
-        .filter(state -> state.getWaiting() != null)
-        .map(state -> String.valueOf(state.getWaiting().getReason()))
-        .orElse("");
+    return LocalTestSupport.waitingReason(status, container);
   }
 
   /** Issues a fixed token for projected serviceAccountToken sources, as a kubelet would. */

@@ -1,13 +1,18 @@
 package dev.nodeless.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.nodeless.LogOptions;
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
+import dev.nodeless.PodValidationException;
 import dev.nodeless.ReferenceResolver;
+import dev.nodeless.ValidationProblem;
+import dev.nodeless.spi.ResolvedContainer;
+import dev.nodeless.spi.ResolvedPod;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -29,14 +34,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -307,7 +313,10 @@ class ContainerRuntimeTest {
                 new ContainerBuilder()
                     .withName("main")
                     .withImage("busybox:1.28")
-                    .withArgs("sh", "-c", "touch /tmp/healthy; sleep 1; rm /tmp/healthy; sleep 600")
+                    .withArgs(
+                        "sh",
+                        "-c",
+                        "echo started; touch /tmp/healthy; sleep 1; rm /tmp/healthy; sleep 600")
                     .withNewLivenessProbe()
                     .withNewExec()
                     .withCommand("cat", "/tmp/healthy")
@@ -321,12 +330,155 @@ class ContainerRuntimeTest {
             .endSpec()
             .build();
     PodRef ref = launcher.launchAndWait(pod, TIMEOUT);
-    PodStatus restarted =
-        awaitStatus(ref, status -> container(status, "main").getRestartCount() >= 1);
+    PodStatus restarted = awaitStatus(ref, status -> restartCount(status, "main") >= 1);
     var last = container(restarted, "main").getLastState().getTerminated();
     assertThat(last.getExitCode()).isEqualTo(137);
-    assertThat(logs(ref, "main", LogOptions.builder().previous(true).build())).isEmpty();
+    assertThat(logs(ref, "main", LogOptions.builder().previous(true).build()))
+        .isEqualTo("started\n");
     launcher.terminateAndWait(ref, Duration.ZERO, TIMEOUT);
+  }
+
+  @Test
+  void logTimestampsAndFollow() throws IOException {
+    Pod pod =
+        pod(
+                "follow",
+                new ContainerBuilder()
+                    .withName("main")
+                    .withImage("busybox:1.28")
+                    .withCommand("sh", "-c", "echo first; sleep 1; echo second >&2")
+                    .build())
+            .editSpec()
+            .withRestartPolicy("Never")
+            .endSpec()
+            .build();
+    Instant before = Instant.now();
+    PodRef ref = launcher.launchAndWait(pod, TIMEOUT);
+    launcher.awaitStarted(ref, TIMEOUT);
+    try (InputStream in = launcher.logs(ref, "main", LogOptions.builder().follow(true).build())) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo("first\nsecond\n");
+    }
+    assertThat(launcher.awaitCompletion(ref, TIMEOUT).getPhase()).isEqualTo("Succeeded");
+    String[] lines = logs(ref, "main", LogOptions.builder().timestamps(true).build()).split("\n");
+    assertThat(lines).hasSize(2);
+    String[] first = lines[0].split(" ", 2);
+    assertThat(Instant.parse(first[0])).isAfter(before).isBefore(Instant.now());
+    assertThat(first[1]).isEqualTo("first");
+    assertThat(lines[1]).endsWith("Z second");
+  }
+
+  @Test
+  void securityContextSetsIdsAndCapabilities() {
+    Pod pod =
+        pod(
+                "security",
+                new ContainerBuilder()
+                    .withName("ids")
+                    .withImage("busybox:1.28")
+                    .withCommand("sh", "-c", "id -u; id -g; id -G")
+                    .withNewSecurityContext()
+                    .withRunAsUser(1234L)
+                    .withRunAsGroup(5678L)
+                    .endSecurityContext()
+                    .build(),
+                new ContainerBuilder()
+                    .withName("caps")
+                    .withImage("busybox:1.28")
+                    .withCommand("sh", "-c", "grep CapEff /proc/self/status")
+                    .withNewSecurityContext()
+                    .withNewCapabilities()
+                    .withDrop("ALL")
+                    .withAdd("CHOWN", "KILL")
+                    .endCapabilities()
+                    .endSecurityContext()
+                    .build())
+            .editSpec()
+            .withRestartPolicy("Never")
+            .withNewSecurityContext()
+            .withSupplementalGroups(4000L)
+            .endSecurityContext()
+            .endSpec()
+            .build();
+    PodRef ref = launcher.launchAndWait(pod, TIMEOUT);
+    assertThat(launcher.awaitCompletion(ref, TIMEOUT).getPhase()).isEqualTo("Succeeded");
+    assertThat(logs(ref, "ids")).isEqualTo("1234\n5678\n5678 4000\n");
+    // CAP_CHOWN is bit 0 and CAP_KILL bit 5.
+    assertThat(logs(ref, "caps")).isEqualTo("CapEff:\t0000000000000021\n");
+  }
+
+  @Test
+  void runAsNonRootRejectsRootImage() {
+    Pod pod =
+        pod(
+                "non-root",
+                new ContainerBuilder()
+                    .withName("main")
+                    .withImage("busybox:1.28")
+                    .withCommand("sleep", "600")
+                    .withNewSecurityContext()
+                    .withRunAsNonRoot(true)
+                    .endSecurityContext()
+                    .build())
+            .build();
+    PodRef ref = launcher.launchAndWait(pod, TIMEOUT);
+    PodStatus status =
+        awaitStatus(
+            ref, found -> waitingReason(found, "main").equals("CreateContainerConfigError"));
+    assertThat(status.getPhase()).isEqualTo("Pending");
+    assertThat(container(status, "main").getState().getWaiting().getMessage())
+        .startsWith("container has runAsNonRoot and image will run as root");
+    assertThat(PodmanSupport.objects("container", EngineRuntime.POD_UID_LABEL + "=" + ref.uid()))
+        .as("only the infra container exists")
+        .hasSize(1);
+    launcher.terminateAndWait(ref, Duration.ZERO, TIMEOUT);
+  }
+
+  @Test
+  void privilegedIsRejectedUnlessAllowed() {
+    Pod pod =
+        pod(
+                "privileged",
+                new ContainerBuilder()
+                    .withName("main")
+                    .withImage("busybox:1.28")
+                    .withCommand("sleep", "600")
+                    .withNewSecurityContext()
+                    .withPrivileged(true)
+                    .endSecurityContext()
+                    .build())
+            .build();
+    CompletionException error =
+        catchThrowableOfType(CompletionException.class, () -> launcher.launch(pod).join());
+    assertThat(error).isNotNull();
+    assertThat(error.getCause()).isInstanceOf(PodValidationException.class);
+    assertThat(((PodValidationException) error.getCause()).problems())
+        .extracting(ValidationProblem::fieldPath)
+        .containsExactly("spec.containers[0].securityContext.privileged");
+    assertThat(error.getCause().getMessage()).contains(ContainerSettings.ALLOW_PRIVILEGED);
+
+    ResolvedPod resolved =
+        new ResolvedPod(
+            new PodBuilder(pod)
+                .editMetadata()
+                .withNamespace("default")
+                .withUid("privileged-uid")
+                .endMetadata()
+                .build(),
+            List.of(),
+            List.of(
+                new ResolvedContainer(
+                    pod.getSpec().getContainers().get(0),
+                    "spec.containers[0]",
+                    false,
+                    List.of("sleep", "600"),
+                    List.of(),
+                    List.of())),
+            Map.of());
+    ContainerSettings allowed =
+        ContainerSettings.parse(Map.of(ContainerSettings.ALLOW_PRIVILEGED, "true"));
+    assertThat(ContainerValidator.validate(resolved, allowed, ContainerEngine.Kind.PODMAN))
+        .isEmpty();
   }
 
   @Test
@@ -472,23 +624,19 @@ class ContainerRuntimeTest {
     }
   }
 
-  static ContainerStatus container(PodStatus status, String name) {
-    return Stream.concat(
-            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
-        .filter(found -> name.equals(found.getName()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no status for container " + name));
+  private static ContainerStatus container(PodStatus status, String name) {
+    return LocalTestSupport.container(status, name);
+  }
+
+  private static int restartCount(PodStatus status, String name) {
+    return LocalTestSupport.restartCount(status, name);
   }
 
   private static String waitingReason(PodStatus status, String name) {
-    var state = container(status, name).getState();
-    return state.getWaiting() == null || state.getWaiting().getReason() == null
-        ? ""
-        : state.getWaiting().getReason();
+    return LocalTestSupport.waitingReason(status, name);
   }
 
   private static boolean conditionTrue(PodStatus status, String type) {
-    return status.getConditions().stream()
-        .anyMatch(found -> type.equals(found.getType()) && "True".equals(found.getStatus()));
+    return LocalTestSupport.conditionTrue(status, type);
   }
 }

@@ -26,6 +26,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
@@ -156,12 +158,48 @@ abstract class LocalTestSupport {
     }
   }
 
+  /** Returns the status of a container and fails the test when it has none. Not for predicates. */
   static ContainerStatus container(PodStatus status, String name) {
+    return findContainer(status, name)
+        .orElseThrow(() -> new AssertionError("no status for container " + name));
+  }
+
+  /**
+   * Returns the status of a container, or empty while the launcher has not reported it. Predicates
+   * of {@code when} use this and the helpers below, which never throw. The launcher calls
+   * predicates on its event thread, which only prints a thrown error, and that status never
+   * matches.
+   */
+  static Optional<ContainerStatus> findContainer(PodStatus status, String name) {
     return java.util.stream.Stream.concat(
             status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
         .filter(found -> name.equals(found.getName()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no status for container " + name));
+        .findFirst();
+  }
+
+  /** Returns the container's restart count, or 0 while it has no status. */
+  static int restartCount(PodStatus status, String name) {
+    return findContainer(status, name)
+        .map(ContainerStatus::getRestartCount)
+        .filter(Objects::nonNull)
+        .orElse(0);
+  }
+
+  /** Returns why the container is waiting, or "" when it is not waiting or has no status. */
+  static String waitingReason(PodStatus status, String name) {
+    return findContainer(status, name)
+        .map(ContainerStatus::getState)
+        .filter(state -> state.getWaiting() != null)
+        .map(state -> Objects.toString(state.getWaiting().getReason(), ""))
+        .orElse("");
+  }
+
+  /** Returns whether the container is running, false while it has no status. */
+  static boolean isRunning(PodStatus status, String name) {
+    return findContainer(status, name)
+        .map(ContainerStatus::getState)
+        .map(state -> state.getRunning() != null)
+        .orElse(false);
   }
 
   /** Loads the single pod of a fixture file with a fresh UID, so that every launch is a new pod. */
@@ -190,8 +228,9 @@ abstract class LocalTestSupport {
   }
 
   /**
-   * Waits until the container's log contains every line. A log that cannot be read yet counts as
-   * empty.
+   * Waits until the container's log contains every line. The lines are due within seconds of the
+   * pod running. On a time-out the failure shows the log as read, or why it could not be read (such
+   * as a container still waiting to start), and the state of every container.
    */
   static void awaitLogLines(
       PodLauncher launcher,
@@ -206,17 +245,41 @@ abstract class LocalTestSupport {
     await()
         .atMost(timeout)
         .untilAsserted(
-            () -> assertThat(logsOrEmpty(launcher, ref, container)).as(file).contains(lines));
+            () ->
+                assertThat(logsOrReason(launcher, ref, container))
+                    .as(() -> file + ", " + describe(launcher.status(ref).orElse(null)))
+                    .contains(lines));
   }
 
-  private static String logsOrEmpty(PodLauncher launcher, PodRef ref, String container) {
+  /** Reads the container's log, or returns why it cannot be read. */
+  private static String logsOrReason(PodLauncher launcher, PodRef ref, String container) {
     try (InputStream in = launcher.logs(ref, container, LogOptions.ofDefaults())) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      return "";
+      return "<log not readable: " + e.getMessage() + ">";
     }
+  }
+
+  /** Describes the phase, and each container's state and restart count, for failure messages. */
+  static String describe(PodStatus status) {
+    if (status == null) {
+      return "no status";
+    }
+    StringBuilder text = new StringBuilder("phase " + status.getPhase() + ";");
+    java.util.stream.Stream.concat(
+            status.getInitContainerStatuses().stream(), status.getContainerStatuses().stream())
+        .forEach(
+            container ->
+                text.append(' ')
+                    .append(container.getName())
+                    .append(": ")
+                    .append(container.getState())
+                    .append(", restarts ")
+                    .append(container.getRestartCount())
+                    .append(';'));
+    return text.toString();
   }
 
   static PodCondition condition(PodStatus status, String type) {

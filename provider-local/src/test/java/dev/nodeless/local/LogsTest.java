@@ -68,7 +68,7 @@ class LogsTest extends LocalTestSupport {
   @Test
   void previousReadsTerminatedInstance() {
     PodRef ref = launch(pod("prev", shell("main", "echo instance; exit 1").build()).build());
-    awaitStatus(ref, s -> container(s, "main").getRestartCount() >= 1);
+    awaitStatus(ref, s -> restartCount(s, "main") >= 1);
 
     assertThat(logs(ref, "main", LogOptions.builder().previous(true).build()))
         .isEqualTo("instance\n");

@@ -50,7 +50,7 @@ class ProbeTest extends LocalTestSupport {
                 .endSpec()
                 .build());
 
-    PodStatus status = awaitStatus(ref, s -> container(s, "main").getRestartCount() >= 1);
+    PodStatus status = awaitStatus(ref, s -> restartCount(s, "main") >= 1);
 
     assertThat(container(status, "main").getLastState().getTerminated()).isNotNull();
     assertThat(container(status, "main").getLastState().getTerminated().getExitCode())

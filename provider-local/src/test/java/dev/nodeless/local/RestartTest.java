@@ -13,7 +13,7 @@ class RestartTest extends LocalTestSupport {
   void alwaysRestartsAndKeepsLastState() {
     PodRef ref = launch(pod("always", shell("main", "echo run; exit 3").build()).build());
 
-    PodStatus status = awaitStatus(ref, s -> container(s, "main").getRestartCount() >= 2);
+    PodStatus status = awaitStatus(ref, s -> restartCount(s, "main") >= 2);
 
     ContainerStatus main = container(status, "main");
     assertThat(status.getPhase()).isEqualTo("Running");
@@ -25,13 +25,7 @@ class RestartTest extends LocalTestSupport {
   void crashLoopShowsBackOffWaiting() {
     PodRef ref = launch(pod("crash", shell("main", "exit 2").build()).build());
 
-    PodStatus status =
-        awaitStatus(
-            ref,
-            s ->
-                container(s, "main").getState().getWaiting() != null
-                    && "CrashLoopBackOff"
-                        .equals(container(s, "main").getState().getWaiting().getReason()));
+    PodStatus status = awaitStatus(ref, s -> waitingReason(s, "main").equals("CrashLoopBackOff"));
 
     ContainerStatus main = container(status, "main");
     assertThat(main.getState().getWaiting().getMessage())
@@ -132,7 +126,7 @@ class RestartTest extends LocalTestSupport {
                 .endSpec()
                 .build());
 
-    PodStatus running = awaitStatus(ref, s -> container(s, "main").getState().getRunning() != null);
+    PodStatus running = awaitStatus(ref, s -> isRunning(s, "main"));
     assertThat(container(running, "logger").getState().getRunning()).isNotNull();
     assertThat(container(running, "logger").getStarted()).isTrue();
 

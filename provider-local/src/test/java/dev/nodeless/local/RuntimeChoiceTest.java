@@ -65,6 +65,20 @@ class RuntimeChoiceTest {
   }
 
   @Test
+  void autoWithoutEngineFallsBackToProcesses() {
+    RuntimeChoice choice =
+        RuntimeChoice.choose(
+            ContainerSettings.parse(Map.of(ContainerSettings.ENGINE_COMMAND, "/bin/false")));
+    assertThat(choice.engine()).isNull();
+    assertThat(choice.tried()).hasSize(2);
+    assertThat(choice.tried().get(0)).startsWith("podman: /bin/false is installed but");
+    assertThat(choice.tried().get(1)).startsWith("docker: /bin/false is installed but");
+    assertThat(choice.containers(pod(List.of()))).isFalse();
+    assertThat(choice.describe())
+        .startsWith("host processes; no container engine answered (podman: /bin/false");
+  }
+
+  @Test
   void autoSendsOnlyImageCommandPodsToTheEngine() {
     PodmanSupport.requirePodman();
     RuntimeChoice choice = RuntimeChoice.choose(ContainerSettings.parse(Map.of()));
