@@ -347,8 +347,17 @@ public final class LauncherCore {
     Subscription[] holder = new Subscription[1];
     PodStatusListener listener =
         (pod, status) -> {
-          if (!result.isDone() && condition.test(status)) {
-            result.complete(status);
+          if (result.isDone()) {
+            return;
+          }
+          try {
+            if (condition.test(status)) {
+              result.complete(status);
+            }
+          } catch (RuntimeException | Error e) {
+            // Also an AssertionError from a test's predicate: it fails this future only, and the
+            // event thread goes on.
+            result.completeExceptionally(e);
           }
         };
     holder[0] = subscribe(ref, listener);

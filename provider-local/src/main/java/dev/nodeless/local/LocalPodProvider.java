@@ -264,8 +264,25 @@ final class LocalPodProvider implements PodProvider {
                   + " letters, digits, '.', '_' or '-' (at most 128)",
               "use a UUID, or leave metadata.uid unset so that one is assigned"));
     }
-    problems.addAll(runtimeFor(pod).validate(pod));
+    for (ValidationProblem problem : runtimeFor(pod).validate(pod)) {
+      problems.add(withEnginesTried(problem));
+    }
     return problems;
+  }
+
+  /** Says which engines were tried when a pod needs an image and none answered. */
+  private ValidationProblem withEnginesTried(ValidationProblem problem) {
+    if (runtimeChoice.engine() != null
+        || runtimeChoice.tried().isEmpty()
+        || !problem.fieldPath().endsWith(".command")
+        || problem.value() != null) {
+      return problem;
+    }
+    return new ValidationProblem(
+        problem.fieldPath(),
+        problem.value(),
+        problem.rule(),
+        problem.fix() + " (tried here: " + String.join("; ", runtimeChoice.tried()) + ")");
   }
 
   @Override

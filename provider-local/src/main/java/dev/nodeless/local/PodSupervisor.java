@@ -728,10 +728,16 @@ final class PodSupervisor {
               deadline = requested;
             }
           }
+          // A zero grace period cuts short the graceful stops already under way; the stops that
+          // begin now send SIGKILL themselves.
+          List<ContainerRun> alreadyKilling =
+              all().stream().filter(run -> run.killing && run.instance != null).toList();
           beginStopping(grace);
-          for (ContainerRun run : all()) {
-            if (run.killing && run.instance != null && grace != null && grace.isZero()) {
-              run.instance.signal(true);
+          if (grace != null && grace.isZero()) {
+            for (ContainerRun run : alreadyKilling) {
+              if (run.instance != null) {
+                run.instance.signal(true);
+              }
             }
           }
           continueStopping();
@@ -779,7 +785,7 @@ final class PodSupervisor {
                             result.detail());
                       }
                     });
-    hook.thenRunAsync(
+    Runnable term =
         () -> {
           if (run.instance != instance) {
             return;
@@ -802,8 +808,13 @@ final class PodSupervisor {
                       },
                       Math.max(0, left.toMillis()),
                       TimeUnit.MILLISECONDS);
-        },
-        strand);
+        };
+    if (hook.isDone()) {
+      // No hook to wait for, and this runs on the strand already.
+      term.run();
+    } else {
+      hook.thenRunAsync(term, strand);
+    }
   }
 
   private void finish() {
