@@ -270,7 +270,7 @@ final class LocalPodProvider implements PodProvider {
     return problems;
   }
 
-  /** Says which engines were tried when a pod needs an image and none answered. */
+  /** Adds the engines tried to the problem of a pod that needs an image when none was found. */
   private ValidationProblem withEnginesTried(ValidationProblem problem) {
     if (runtimeChoice.engine() != null
         || runtimeChoice.tried().isEmpty()

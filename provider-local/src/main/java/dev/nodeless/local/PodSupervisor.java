@@ -115,7 +115,7 @@ final class PodSupervisor {
     }
   }
 
-  /** The pod as launched; immutable. */
+  /** Returns the pod as launched, which nothing modifies. */
   Pod pod() {
     return pod;
   }
@@ -178,7 +178,7 @@ final class PodSupervisor {
             accepted.completeExceptionally(e);
             return;
           }
-          // A task of its own, so that the caller has its answer before the containers start.
+          // A task of its own, so that the caller gets its result before the containers start.
           strand.execute(this::advance);
           strand.execute(this::writePodAndProcesses);
         };
@@ -204,9 +204,9 @@ final class PodSupervisor {
 
   /**
    * Writes {@code pod.json}, which makes the pod visible to other processes and to recovery, then
-   * the process records. For host processes this runs right after the first status went out, so
-   * that the file writes do not delay the launch; a crash before it leaves processes unrecorded, as
-   * a crash between any start and its record does.
+   * the process records. For host processes this runs right after the first status went out, so the
+   * file writes do not delay the launch. A crash before it leaves processes unrecorded, as a crash
+   * between any start and its record does.
    */
   private void writePodAndProcesses() {
     if (finished && removeWhenFinished) {
@@ -441,7 +441,7 @@ final class PodSupervisor {
     LOG.debug("Container {} of pod {} started as {}", run.name(), ref, instance.id());
     run.instanceId = instanceId;
     if (runtime.hostProcesses()) {
-      // The exit completes on a log thread of this provider, which may as well run the strand.
+      // The exit completes on a log thread of this provider, so that thread runs the strand too.
       instance.exit().thenAccept(exit -> strand.executeHere(() -> onExit(run, instance, exit)));
     } else {
       instance.exit().thenAcceptAsync(exit -> onExit(run, instance, exit), strand);
@@ -744,8 +744,8 @@ final class PodSupervisor {
           publish();
         };
     if (runtime.hostProcesses()) {
-      // Signalling host processes takes a few system calls: done on the caller's thread when the
-      // strand is idle, which saves a hand-off.
+      // Signalling host processes takes a few system calls, so it runs on the caller's thread when
+      // the strand is idle, which saves a hand-off.
       strand.executeHere(stop);
     } else {
       strand.execute(stop);
@@ -810,7 +810,7 @@ final class PodSupervisor {
                       TimeUnit.MILLISECONDS);
         };
     if (hook.isDone()) {
-      // No hook to wait for, and this runs on the strand already.
+      // No hook to wait for, and this already runs on the strand.
       term.run();
     } else {
       hook.thenRunAsync(term, strand);

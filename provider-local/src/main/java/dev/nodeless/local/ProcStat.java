@@ -38,11 +38,12 @@ final class ProcStat {
     if (BOOT_MILLIS < 0) {
       return ProcessHandle.of(pid).flatMap(handle -> handle.info().startInstant());
     }
-    // java.io.File answers a missing file without an exception, which a dead PID often is.
+    // java.io.File checks for a missing file without throwing; the file of a dead PID is missing.
     File file = new File("/proc/" + pid + "/stat");
     if (!file.exists()) {
       return Optional.empty();
     }
+
     byte[] buffer = new byte[STAT_BYTES];
     int length;
     try (FileInputStream in = new FileInputStream(file)) {
@@ -52,6 +53,7 @@ final class ProcStat {
     }
     // The fields after the command name, which is in parentheses and may hold spaces; the start
     // time is the 20th of them.
+
     int position = length - 1;
     while (position >= 0 && buffer[position] != ')') {
       position--;

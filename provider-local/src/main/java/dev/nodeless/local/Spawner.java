@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 final class Spawner {
   private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
 
-  // glibc's flag values (spawn.h, fcntl.h, wait.h) on Linux.
+  // The values of glibc's spawn.h, fcntl.h and errno.h on Linux.
   private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
   private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
   private static final short POSIX_SPAWN_SETSID = 0x80;
@@ -148,7 +148,7 @@ final class Spawner {
     try {
       libc.pipe2(pipe, O_CLOEXEC);
     } catch (LastErrorException e) {
-      throw new IOException("cannot create the output pipe: " + libc.strerror(e.getErrorCode()));
+      throw new IOException("failed to create the output pipe: " + libc.strerror(e.getErrorCode()));
     }
     String[] envp = new String[env.size()];
     int index = 0;
@@ -190,9 +190,11 @@ final class Spawner {
     if (result != 0) {
       libc.close(pipe[0]);
       throw new IOException(
-          "cannot start " + executable + " in " + workingDir + ": " + libc.strerror(result));
+          "failed to start " + executable + " in " + workingDir + ": " + libc.strerror(result));
     }
     Child child = new Child(pid.getValue(), new PipeInput(pipe[0]));
+    // TODO: one epoll thread over every pipe and pidfd would replace this thread and the log
+    // thread of each container.
     waiters.execute(
         () -> {
           // Read while the process is still an unreaped child, so its PID cannot be reused yet.
@@ -243,8 +245,8 @@ final class Spawner {
     }
 
     /**
-     * The kernel's start time, to tell the process from a later one with the same PID. Read once,
-     * off the launch path, before the process is reaped; null when it cannot be read.
+     * Returns the kernel's start time, which tells the process from a later one with the same PID.
+     * It is read once, off the launch path and before the process is reaped; null when unreadable.
      */
     synchronized Instant startInstant() {
       if (!startRead) {
@@ -292,7 +294,7 @@ final class Spawner {
         } catch (LastErrorException e) {
           if (e.getErrorCode() != EINTR) {
             throw new IOException(
-                "cannot read the output pipe: " + libc.strerror(e.getErrorCode()));
+                "failed to read the output pipe: " + libc.strerror(e.getErrorCode()));
           }
         }
       }

@@ -25,7 +25,7 @@ class SpawnerTest {
   }
 
   @Test
-  void childRunsInNewSessionWithCleanEnvironmentAndDirectory() throws Exception {
+  void childGetsSessionEnvironmentAndDirectory() throws Exception {
     Spawner.Child child =
         spawner.spawn(
             "/bin/sh",
@@ -43,12 +43,12 @@ class SpawnerTest {
     assertThat(output).contains("sid=" + child.pid() + " pid=" + child.pid());
     assertThat(output).contains("\n/tmp\n");
     assertThat(output).contains("ONLY=this").doesNotContain("JAVA_HOME=");
-    // The shell holds standard input, output and error, and no descriptor of the JVM.
+    // The shell has standard input, output and error open, and no descriptor of the JVM.
     assertThat(output.substring(output.lastIndexOf("ONLY=this"))).endsWith("\n0\n1\n2\n");
   }
 
   @Test
-  void exitCodesAndSignalsAreReportedAsTheJdkReportsThem() throws Exception {
+  void exitCodesMatchTheJdk() throws Exception {
     Spawner.Child exited = spawner.spawn("/bin/sh", List.of("sh", "-c", "exit 3"), Map.of(), "/");
     Spawner.Child killed =
         spawner.spawn("/bin/sh", List.of("sh", "-c", "kill -9 $$"), Map.of(), "/");
@@ -72,7 +72,7 @@ class SpawnerTest {
   }
 
   @Test
-  void missingProgramOrDirectoryIsAnIoErrorNamingIt() {
+  void missingProgramOrDirectoryFails() {
     assertThatThrownBy(() -> spawner.spawn("/no/such/program", List.of("x"), Map.of(), "/"))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("/no/such/program");
