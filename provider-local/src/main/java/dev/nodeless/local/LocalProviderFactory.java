@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the {@code local} provider, which runs pods as processes on this Linux host. It has the
@@ -18,6 +22,8 @@ import java.util.Optional;
 public final class LocalProviderFactory implements PodProviderFactory {
   /** Priority of the local provider: above every cloud provider, so that it is the default. */
   public static final int PRIORITY = 100;
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalProviderFactory.class);
 
   @Override
   public String name() {
@@ -70,6 +76,7 @@ public final class LocalProviderFactory implements PodProviderFactory {
   @Override
   public PodProvider create(ProviderContext context) {
     LocalSettings settings = LocalSettings.parse(context.settings());
+    warnAboutUnknownKeys(context.settings());
     ProcessRuntime.Tools tools =
         ProcessRuntime.Tools.find()
             .orElseThrow(
@@ -79,6 +86,35 @@ public final class LocalProviderFactory implements PodProviderFactory {
     } catch (IOException e) {
       throw new NodelessException(
           "cannot create the state directory " + settings.stateDir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Logs each {@code local.*} key that no setting has, such as a misspelled one. */
+  private static void warnAboutUnknownKeys(Map<String, String> settings) {
+    Set<String> known =
+        Set.of(
+            LocalSettings.STATE_DIR,
+            LocalSettings.NODE_NAME,
+            LocalSettings.BACK_OFF_INITIAL,
+            LocalSettings.BACK_OFF_MAX,
+            LocalSettings.BACK_OFF_RESET,
+            LocalSettings.POLL_INTERVAL,
+            LocalSettings.MOUNT_NAMESPACES,
+            LocalSettings.CGROUPS,
+            LocalSettings.POSIX_SPAWN,
+            ContainerSettings.RUNTIME,
+            ContainerSettings.ENGINE_COMMAND,
+            ContainerSettings.NETWORK,
+            ContainerSettings.ALLOW_PRIVILEGED,
+            ContainerSettings.REGISTRIES_CONF,
+            ContainerSettings.PAUSE_IMAGE);
+    for (String key : new TreeSet<>(settings.keySet())) {
+      if (key.startsWith("local.") && !known.contains(key)) {
+        LOG.warn(
+            "Ignoring unknown setting {}; the local provider's settings are {}",
+            key,
+            new TreeSet<>(known));
+      }
     }
   }
 }
