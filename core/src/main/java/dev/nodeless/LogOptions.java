@@ -18,6 +18,7 @@ public final class LogOptions {
   private final boolean timestamps;
   private final boolean previous;
   private final Long limitBytes;
+  private final Integer restartCount;
 
   private LogOptions(Builder builder) {
     this.follow = builder.follow;
@@ -26,6 +27,7 @@ public final class LogOptions {
     this.timestamps = builder.timestamps;
     this.previous = builder.previous;
     this.limitBytes = builder.limitBytes;
+    this.restartCount = builder.restartCount;
   }
 
   /** Options that read the whole log of the current instance once. */
@@ -45,6 +47,7 @@ public final class LogOptions {
     builder.timestamps = timestamps;
     builder.previous = previous;
     builder.limitBytes = limitBytes;
+    builder.restartCount = restartCount;
     return builder;
   }
 
@@ -78,6 +81,16 @@ public final class LogOptions {
     return limitBytes == null ? OptionalLong.empty() : OptionalLong.of(limitBytes);
   }
 
+  /**
+   * The instance to read, by the restart count it had, instead of the current or the previous one.
+   * A caller that follows every instance of a container uses it, because the current instance may
+   * change between a status and the read. Providers that keep only the current and previous logs
+   * support only those two.
+   */
+  public OptionalInt restartCount() {
+    return restartCount == null ? OptionalInt.empty() : OptionalInt.of(restartCount);
+  }
+
   @Override
   public String toString() {
     return "LogOptions{follow="
@@ -92,6 +105,8 @@ public final class LogOptions {
         + previous
         + ", limitBytes="
         + limitBytes
+        + ", restartCount="
+        + restartCount
         + "}";
   }
 
@@ -103,6 +118,7 @@ public final class LogOptions {
     private boolean timestamps;
     private boolean previous;
     private Long limitBytes;
+    private Integer restartCount;
 
     private Builder() {}
 
@@ -142,7 +158,25 @@ public final class LogOptions {
       return this;
     }
 
+    /** Reads the instance that had this restart count; see {@link LogOptions#restartCount()}. */
+    public Builder restartCount(int restartCount) {
+      if (restartCount < 0) {
+        throw new IllegalArgumentException("restartCount must be >= 0, got " + restartCount);
+      }
+      this.restartCount = restartCount;
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @throws IllegalArgumentException when both {@code previous} and {@code restartCount} are set
+     */
     public LogOptions build() {
+      if (previous && restartCount != null) {
+        throw new IllegalArgumentException(
+            "previous and restartCount both name an instance; set only one");
+      }
       return new LogOptions(this);
     }
   }

@@ -3,6 +3,7 @@ package dev.nodeless.cli;
 import dev.nodeless.LogOptions;
 import dev.nodeless.NodelessException;
 import dev.nodeless.PodLauncher;
+import dev.nodeless.PodPhases;
 import dev.nodeless.PodRef;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -14,7 +15,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -23,16 +24,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the log of every container instance as soon as a status shows it started, and writes each
- * line prefixed by {@code [pod/container]}. It uses one thread per followed instance, because a log
- * stream blocks while it waits for lines, and a CLI run has few containers.
+ * line prefixed by {@code [pod/container]}. Each container has one thread, because a log stream
+ * blocks while it waits for lines and a CLI run has few containers. The thread reads the instances
+ * in order, each by its restart count, so an instance that restarted before its log was opened, or
+ * that no status showed, is still printed whole.
  */
 final class LogStreamer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogStreamer.class);
-  private static final LogOptions FOLLOW = LogOptions.builder().follow(true).build();
 
   private final PodLauncher launcher;
   private final Consumer<String> sink;
-  private final Set<String> followed = ConcurrentHashMap.newKeySet();
+  private final Map<String, ContainerFollower> followers = new ConcurrentHashMap<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final List<InputStream> streams = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -46,6 +48,12 @@ final class LogStreamer implements AutoCloseable {
   void onStatus(PodRef ref, PodStatus status) {
     follow(ref, status.getInitContainerStatuses());
     follow(ref, status.getContainerStatuses());
+    if (PodPhases.isFinished(status)) {
+      // No instance starts any more: each follower ends after the last one it saw.
+      followers.values().stream()
+          .filter(follower -> follower.ref.uid().equals(ref.uid()))
+          .forEach(ContainerFollower::finish);
+    }
   }
 
   private void follow(PodRef ref, List<ContainerStatus> containers) {
@@ -57,26 +65,30 @@ final class LogStreamer implements AutoCloseable {
         continue;
       }
       int instance = container.getRestartCount() == null ? 0 : container.getRestartCount();
-      String key = ref.uid() + "/" + container.getName() + "#" + instance;
-      if (followed.add(key)) {
-        Thread thread =
-            new Thread(
-                () -> copy(ref, container.getName()),
-                "nodeless-logs-" + ref.name() + "-" + container.getName());
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-      }
+      followers
+          .computeIfAbsent(
+              ref.uid() + "/" + container.getName(), key -> startFollower(ref, container.getName()))
+          .seen(instance);
     }
+  }
+
+  private ContainerFollower startFollower(PodRef ref, String container) {
+    ContainerFollower follower = new ContainerFollower(ref, container);
+    Thread thread = new Thread(follower, "nodeless-logs-" + ref.name() + "-" + container);
+    thread.setDaemon(true);
+    threads.add(thread);
+    thread.start();
+    return follower;
   }
 
   private static boolean started(ContainerState state) {
     return state != null && (state.getRunning() != null || state.getTerminated() != null);
   }
 
-  private void copy(PodRef ref, String container) {
+  private void copy(PodRef ref, String container, int instance) {
     String prefix = "[" + ref.name() + "/" + container + "] ";
-    try (InputStream in = launcher.logs(ref, container, FOLLOW)) {
+    LogOptions options = LogOptions.builder().follow(true).restartCount(instance).build();
+    try (InputStream in = launcher.logs(ref, container, options)) {
       streams.add(in);
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -85,7 +97,58 @@ final class LogStreamer implements AutoCloseable {
     } catch (IOException | NodelessException | IllegalStateException e) {
       if (!closed) {
         LOG.warn(
-            "Reading the log of container {} of pod {} failed: {}", container, ref, e.toString());
+            "Reading the log of instance {} of container {} in pod {} failed: {}",
+            instance,
+            container,
+            ref,
+            e.toString());
+      }
+    }
+  }
+
+  /** Copies the instances of one container in order, as statuses show them started. */
+  private final class ContainerFollower implements Runnable {
+    private final PodRef ref;
+    private final String container;
+    private int next;
+    private int highest = -1;
+    private boolean finished;
+
+    ContainerFollower(PodRef ref, String container) {
+      this.ref = ref;
+      this.container = container;
+    }
+
+    synchronized void seen(int instance) {
+      if (instance > highest) {
+        highest = instance;
+        notifyAll();
+      }
+    }
+
+    synchronized void finish() {
+      finished = true;
+      notifyAll();
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        int instance;
+        synchronized (this) {
+          while (next > highest && !finished && !closed) {
+            try {
+              wait();
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+          if (closed || next > highest) {
+            return;
+          }
+          instance = next++;
+        }
+        copy(ref, container, instance);
       }
     }
   }
@@ -119,6 +182,7 @@ final class LogStreamer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    followers.values().forEach(ContainerFollower::finish);
     for (InputStream stream : streams) {
       try {
         stream.close();

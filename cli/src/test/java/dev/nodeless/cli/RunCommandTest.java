@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -130,5 +131,38 @@ class RunCommandTest {
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.out()).contains("[piped/echo] from stdin");
+  }
+
+  @Test
+  void everyInstanceLogIsPrintedInOrder() throws Exception {
+    // Fails twice, then succeeds: the first restart comes without a back-off, so the first
+    // instance often ends before its log is opened.
+    Path counter = files.resolve("count");
+    Path manifest = files.resolve("restarts.yaml");
+    Files.writeString(
+        manifest,
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Pod",
+            "metadata: {name: restarts}",
+            "spec:",
+            "  restartPolicy: OnFailure",
+            "  containers:",
+            "  - name: c",
+            "    image: busybox",
+            "    command: [sh, -c, 'n=$$(($$(cat "
+                + counter
+                + " 2>/dev/null || echo 0) + 1)); echo $$n > "
+                + counter
+                + "; echo run $$n; [ $$n -ge 3 ]']",
+            ""));
+
+    Cli.Result result = run(manifest, "-s", "local.backOff.initial=100ms");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out())
+        .as(result.toString())
+        .containsSubsequence("[restarts/c] run 1", "[restarts/c] run 2", "[restarts/c] run 3");
   }
 }

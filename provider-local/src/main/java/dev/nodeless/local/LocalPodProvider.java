@@ -368,7 +368,10 @@ final class LocalPodProvider implements PodProvider {
     }
     // The newest instance is the newest log file: the status file may lag by up to 100 ms.
     int latest = dir.latestInstance(container);
-    int instance = options.previous() ? latest - 1 : latest;
+    int instance =
+        options.restartCount().isPresent()
+            ? options.restartCount().getAsInt()
+            : options.previous() ? latest - 1 : latest;
     String podName = pod.name();
     if (options.previous() && instance < 0) {
       throw new NodelessException(
