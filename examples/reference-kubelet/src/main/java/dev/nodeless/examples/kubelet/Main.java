@@ -65,6 +65,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
       description = "Provider setting, such as local.stateDir=/var/lib/nodeless. Repeatable.")
   Map<String, String> providerSettings = new LinkedHashMap<>();
 
+  /** The local provider's state directory setting, which demo mode points at a new directory. */
+  private static final String DEMO_STATE_DIR_KEY = "local.stateDir";
+
   @Option(
       names = "--capacity",
       paramLabel = "RESOURCE=QUANTITY",
@@ -234,6 +237,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
    * @throws IllegalArgumentException when a flag is invalid
    */
   Running launch() throws IOException {
+    if (demo && !providerSettings.containsKey(DEMO_STATE_DIR_KEY)) {
+      // The demo API server hands out the same UIDs on every start, so pods left by an earlier
+      // demo in a shared state directory would be taken for the new ones.
+      Path stateDir = Files.createTempDirectory("nodeless-demo-");
+      providerSettings.put(DEMO_STATE_DIR_KEY, stateDir.toString());
+      System.out.println("Demo pods keep their files in " + stateDir);
+    }
     KubeletConfig config = config();
     DemoApiServer demoServer = demo ? startDemo(config) : null;
     if (demoServer != null && clientCaFile == null) {
