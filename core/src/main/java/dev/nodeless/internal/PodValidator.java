@@ -65,11 +65,28 @@ public final class PodValidator {
   }
 
   private void run() {
+    unknownFields("", pod.getAdditionalProperties());
+    if (pod.getMetadata() != null) {
+      unknownFields("metadata.", pod.getMetadata().getAdditionalProperties());
+    }
     validateMetadata(pod.getMetadata());
     PodSpec spec = pod.getSpec();
     if (spec == null) {
       problems.required("spec", "add a spec with at least one container");
       return;
+    }
+    unknownFields("spec.", spec.getAdditionalProperties());
+    List<Container> inits = spec.getInitContainers() == null ? List.of() : spec.getInitContainers();
+    for (int i = 0; i < inits.size(); i++) {
+      if (inits.get(i) != null) {
+        unknownFields("spec.initContainers[" + i + "].", inits.get(i).getAdditionalProperties());
+      }
+    }
+    List<Container> apps = spec.getContainers() == null ? List.of() : spec.getContainers();
+    for (int i = 0; i < apps.size(); i++) {
+      if (apps.get(i) != null) {
+        unknownFields("spec.containers[" + i + "].", apps.get(i).getAdditionalProperties());
+      }
     }
     Set<String> volumeNames = validateVolumes(spec);
     validateContainers(spec, volumeNames);
@@ -294,6 +311,23 @@ public final class PodValidator {
       String name = ephemeral.get(i) == null ? null : ephemeral.get(i).getName();
       ContainerValidator.validateName(problems, path, name);
       checkUniqueName(seenNames, path, name);
+    }
+  }
+
+  /**
+   * Reports fields that the Pod API does not have, as the API server's strict field validation
+   * does: a misspelled {@code comand} would otherwise be dropped without a word.
+   */
+  private void unknownFields(String prefix, Map<String, Object> fields) {
+    if (fields == null) {
+      return;
+    }
+    for (Map.Entry<String, Object> field : fields.entrySet()) {
+      problems.add(
+          prefix + field.getKey(),
+          String.valueOf(field.getValue()),
+          "unknown field: the Pod API has no field of this name here",
+          "remove it, or correct its spelling");
     }
   }
 

@@ -80,6 +80,30 @@ class PodValidatorTest {
   }
 
   @Test
+  void unknownFieldsAreReportedWithTheirPaths() {
+    Pod pod =
+        new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+            .unmarshal(
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: typo, colour: red}\n"
+                    + "spec:\n  restartPolicy: Never\n  containers:\n"
+                    + "  - {name: main, image: busybox, comand: [echo, hi]}\n",
+                Pod.class);
+
+    List<ValidationProblem> problems = PodValidator.validate(pod);
+
+    assertThat(problems)
+        .extracting(ValidationProblem::fieldPath)
+        .contains("metadata.colour", "spec.containers[0].comand");
+    ValidationProblem typo =
+        problems.stream()
+            .filter(problem -> problem.fieldPath().equals("spec.containers[0].comand"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(typo.value()).isEqualTo("[echo, hi]");
+    assertThat(typo.rule()).contains("unknown field");
+  }
+
+  @Test
   void basePodIsValid() {
     assertThat(PodValidator.validate(basePod())).isEmpty();
   }
