@@ -82,7 +82,7 @@ public final class LogOptions {
   }
 
   /**
-   * The instance to read, by the restart count it had, instead of the current or the previous one.
+   * Returns the instance to read, by the restart count it had, instead of the current or previous.
    * A caller that follows every instance of a container uses it, because the current instance may
    * change between a status and the read. Providers that keep only the current and previous logs
    * support only those two.

@@ -48,6 +48,9 @@ final class Detacher {
   private static final Logger LOG = LoggerFactory.getLogger(Detacher.class);
   static final String EVENT = "event";
   static final String LAUNCHED = "launched";
+
+  private static final Duration VISIBILITY_WAIT = Duration.ofSeconds(10);
+  private static final Duration VISIBILITY_POLL = Duration.ofMillis(20);
   static final String READY = "ready";
   static final String FAILED = "failed";
   static final String MESSAGE = "message";
@@ -98,11 +101,11 @@ final class Detacher {
     send(supervisor, logFile, pods, references);
     // Unbounded here: the supervisor applies the timeout to its launches and reports the result.
     awaitReady(supervisor, logFile, pods.size());
-    try (PodLauncher observer = launcherOptions.build(ReferenceResolver.none())) {
-      List<PodRef> refs = new ArrayList<>();
-      for (Pod pod : pods) {
-        refs.add(PodRef.of(pod));
-      }
+    List<PodRef> refs = new ArrayList<>();
+    for (Pod pod : pods) {
+      refs.add(PodRef.of(pod));
+    }
+    try (PodLauncher observer = observeAll(refs)) {
       boolean started = awaitStarted(observer, refs, deadline);
       if (!started) {
         terminate(observer, refs, gracePeriod);
@@ -122,6 +125,29 @@ final class Detacher {
         console.out(PodDocuments.render(output, documents, serialization));
       }
       return report(observer, refs, logFile);
+    }
+  }
+
+  /**
+   * Builds a launcher that observes the supervisor's pods. A provider may show a launched pod to
+   * other processes a little later (the local provider writes its files right after the first
+   * status), so a launcher that misses one is built again, for at most {@link #VISIBILITY_WAIT}.
+   */
+  private PodLauncher observeAll(List<PodRef> refs) {
+    long deadline = System.nanoTime() + VISIBILITY_WAIT.toNanos();
+    while (true) {
+      PodLauncher observer = launcherOptions.build(ReferenceResolver.none());
+      if (refs.stream().allMatch(ref -> observer.status(ref).isPresent())
+          || System.nanoTime() > deadline) {
+        return observer;
+      }
+      observer.close();
+      try {
+        Thread.sleep(VISIBILITY_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return launcherOptions.build(ReferenceResolver.none());
+      }
     }
   }
 

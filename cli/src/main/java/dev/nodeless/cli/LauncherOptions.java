@@ -63,8 +63,22 @@ final class LauncherOptions {
           .resolver(resolver)
           .build();
     } catch (NoProviderException e) {
-      throw new CliException(ExitCodes.FAILED, describe(e), e);
+      throw new CliException(
+          rejectsGivenSetting(e) ? ExitCodes.INVALID_INPUT : ExitCodes.FAILED, describe(e), e);
     }
+  }
+
+  /**
+   * Whether the chosen provider turned down a setting given with {@code -s}: its reason names the
+   * key, as in {@code local.posixSpawn = "bogus" is invalid}. That is invalid input, not a host
+   * that lacks what the provider needs.
+   */
+  private boolean rejectsGivenSetting(NoProviderException error) {
+    return error.attempts().stream()
+        .filter(attempt -> attempt.provider().equals(provider))
+        .anyMatch(
+            attempt ->
+                settings.keySet().stream().anyMatch(key -> attempt.reason().startsWith(key + " ")));
   }
 
   private String describe(NoProviderException error) {

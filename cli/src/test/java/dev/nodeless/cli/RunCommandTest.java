@@ -165,4 +165,12 @@ class RunCommandTest {
         .as(result.toString())
         .containsSubsequence("[restarts/c] run 1", "[restarts/c] run 2", "[restarts/c] run 3");
   }
+
+  @Test
+  void invalidSettingValueIsInvalidInput() {
+    Cli.Result result = run(TestFiles.manifest(files, "fail.yaml"), "-s", "local.posixSpawn=bogus");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(result.err()).contains("local.posixSpawn = \"bogus\" is invalid");
+  }
 }
