@@ -39,12 +39,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -62,7 +59,6 @@ import org.slf4j.LoggerFactory;
  * for settings, persistence and limits.
  */
 final class LocalPodProvider implements PodProvider {
-  private static final Duration REMOVAL_BATCH_DELAY = Duration.ofMillis(100);
   private static final Logger LOG = LoggerFactory.getLogger(LocalPodProvider.class);
 
   /** Extra time {@link #close()} waits beyond the longest grace period. */
@@ -83,8 +79,6 @@ final class LocalPodProvider implements PodProvider {
   private final Map<String, ObservedPod> observed = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledFuture<?> poller;
-  private final ConcurrentLinkedQueue<Runnable> pendingRemovals = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean removalScheduled = new AtomicBoolean();
 
   LocalPodProvider(ProviderContext context, LocalSettings settings, ProcessRuntime.Tools tools)
       throws IOException {
@@ -126,7 +120,6 @@ final class LocalPodProvider implements PodProvider {
     this.probes = new Probes(workPool, context.scheduler());
     this.facts = downwardFacts(settings.nodeName());
     long pollMillis = settings.pollInterval().toMillis();
-    removeLeftovers();
     this.poller =
         context
             .scheduler()
@@ -146,51 +139,6 @@ final class LocalPodProvider implements PodProvider {
 
   ExecutorService workPool() {
     return workPool;
-  }
-
-  /**
-   * Runs the deletions of removed pod directories in batches, at most every 100 ms, so that pod
-   * churn wakes one thread per batch instead of one per pod. A removed pod is invisible at once:
-   * its directory is renamed before it is queued here.
-   */
-  Executor removals() {
-    return task -> {
-      pendingRemovals.add(task);
-      if (removalScheduled.compareAndSet(false, true)) {
-        try {
-          context
-              .scheduler()
-              .schedule(
-                  () -> workPool.execute(this::runRemovals),
-                  REMOVAL_BATCH_DELAY.toMillis(),
-                  TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-          // Closing: close() runs what is left.
-          removalScheduled.set(false);
-        }
-      }
-    };
-  }
-
-  private void runRemovals() {
-    removalScheduled.set(false);
-    for (Runnable removal = pendingRemovals.poll();
-        removal != null;
-        removal = pendingRemovals.poll()) {
-      removal.run();
-    }
-  }
-
-  /** Queues the deletion of directories that removals of an earlier process left behind. */
-  private void removeLeftovers() {
-    try (DirectoryStream<Path> leftovers =
-        Files.newDirectoryStream(PodDirectory.podsDir(settings.stateDir()), ".removed-*")) {
-      for (Path leftover : leftovers) {
-        removals().execute(() -> PodDirectory.deleteQuietly(leftover));
-      }
-    } catch (IOException e) {
-      LOG.warn("Cannot list {}: {}", PodDirectory.podsDir(settings.stateDir()), e.toString());
-    }
   }
 
   Clock clock() {
@@ -337,7 +285,7 @@ final class LocalPodProvider implements PodProvider {
         } finally {
           dir.unlock();
         }
-        dir.remove(removals());
+        dir.remove(workPool);
         observed.remove(pod.uid());
         LOG.info("Removed pod {}, which no process supervised", pod);
         return CompletableFuture.completedFuture(null);
@@ -637,7 +585,7 @@ final class LocalPodProvider implements PodProvider {
           } finally {
             pod.dir.unlock();
           }
-          pod.dir.remove(removals());
+          pod.dir.remove(workPool);
           Files.deleteIfExists(PodDirectory.terminateRequest(settings.stateDir(), pod.ref.uid()));
           observed.remove(pod.ref.uid());
           pod.gone.complete(null);
@@ -702,7 +650,6 @@ final class LocalPodProvider implements PodProvider {
       engineRuntime.close();
     }
     probes.close();
-    runRemovals();
     workPool.shutdown();
     logThreads.shutdown();
     LOG.info("Local provider closed");

@@ -306,17 +306,15 @@ final class PodDirectory {
     } catch (NoSuchFileException e) {
       return;
     }
-    executor.execute(() -> deleteQuietly(trash));
-  }
-
-  /** Deletes a removed pod directory; a failure is logged, not thrown. */
-  static void deleteQuietly(Path trash) {
-    try {
-      deleteTree(trash);
-    } catch (IOException e) {
-      LoggerFactory.getLogger(PodDirectory.class)
-          .warn("Cannot delete the removed pod files in {}: {}", trash, e.toString());
-    }
+    executor.execute(
+        () -> {
+          try {
+            deleteTree(trash);
+          } catch (IOException e) {
+            LoggerFactory.getLogger(PodDirectory.class)
+                .warn("Cannot delete the removed pod files in {}: {}", trash, e.toString());
+          }
+        });
   }
 
   static void deleteTree(Path tree) throws IOException {

@@ -844,7 +844,7 @@ final class PodSupervisor {
 
   private void removeFiles() {
     try {
-      dir.remove(provider.removals());
+      dir.remove(provider.workPool());
       LOG.debug("Removed the files of pod {}", ref);
     } catch (IOException e) {
       LOG.warn("Cannot remove the files of pod {} in {}: {}", ref, dir.root(), e.toString());
