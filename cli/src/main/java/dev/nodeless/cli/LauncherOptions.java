@@ -69,9 +69,9 @@ final class LauncherOptions {
   }
 
   /**
-   * Whether the chosen provider turned down a setting given with {@code -s}: its reason names the
-   * key, as in {@code local.posixSpawn = "bogus" is invalid}. That is invalid input, not a host
-   * that lacks what the provider needs.
+   * Returns whether the chosen provider rejected a setting given with {@code -s}, which its reason
+   * starts with, as in {@code local.posixSpawn = "bogus" is invalid}. That is invalid input, not a
+   * host that lacks what the provider needs.
    */
   private boolean rejectsGivenSetting(NoProviderException error) {
     return error.attempts().stream()

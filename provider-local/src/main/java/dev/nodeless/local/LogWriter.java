@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * Writes the output of one container instance to its log file, one line per output line, each
  * starting with its RFC 3339 UTC timestamp and a space. When the output ends it creates the {@code
- * tells followers that the instance stopped by making the file read-only, which, unlike a marker
+ * marks the instance stopped for followers by making the file read-only, which, unlike a marker
  * file, creates no inode.
  */
 final class LogWriter {
@@ -35,7 +35,7 @@ final class LogWriter {
     this.clock = clock;
   }
 
-  /** Whether the log is complete: its writer made it read-only once the instance stopped. */
+  /** Returns whether the log is complete, which its writer marks by making it read-only. */
   static boolean isDone(Path logFile) {
     try {
       return !Files.getPosixFilePermissions(logFile).contains(PosixFilePermission.OWNER_WRITE);

@@ -216,7 +216,7 @@ final class ProcessRuntime implements ContainerRuntime {
     return null;
   }
 
-  /** The start-error message the kubelet shows when the command cannot be executed. */
+  /** Returns the start-error message the kubelet shows when the command cannot be executed. */
   private static String missingMessage(String command, Map<String, String> env) {
     return command.contains("/")
         ? "exec: \"" + command + "\": stat " + command + ": no such file or directory"

@@ -58,8 +58,8 @@ final class ProcessTree {
    * @param cgroupPids the members of the instance's cgroup, possibly empty
    * @return how many processes or groups were signalled
    */
-  // TODO: without a cgroup, a process that started its own session and lost its parent escapes;
-  // a cgroup (or PID namespace) for every container would catch it.
+  // TODO: without a cgroup, a process that started its own session and lost its parent escapes.
+  // A cgroup or PID namespace for every container would catch it.
   static int signal(long leaderPid, Instant leaderStart, Set<Long> cgroupPids, boolean force) {
     int signal = force ? SIGKILL : SIGTERM;
     int signalled = 0;

@@ -245,8 +245,9 @@ final class Spawner {
     }
 
     /**
-     * Returns the kernel's start time, which tells the process from a later one with the same PID.
-     * It is read once, off the launch path and before the process is reaped; null when unreadable.
+     * Returns the kernel's start time, which distinguishes the process from a later one with the
+     * same PID. It is read once, off the launch path and before the process is reaped; null when
+     * unreadable.
      */
     synchronized Instant startInstant() {
       if (!startRead) {

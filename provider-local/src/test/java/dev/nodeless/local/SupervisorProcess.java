@@ -46,7 +46,7 @@ public final class SupervisorProcess {
                 .build(),
             Duration.ofSeconds(30));
     launcher.awaitStarted(ref, Duration.ofSeconds(30));
-    // Other processes see the pod once its files say Running, which trails the launcher slightly.
+    // Other processes find the pod once its files show Running, slightly after the launcher does.
     PodDirectory dir = new PodDirectory(Path.of(stateDir), ref.uid());
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
