@@ -276,6 +276,11 @@ public final class LauncherCore {
       return;
     }
     TrackedPod tracked = pods.computeIfAbsent(ref.uid(), uid -> new TrackedPod(ref, status, null));
+    if (forgotten.contains(ref.uid())) {
+      // forget() ran between the check above and the line before.
+      pods.remove(ref.uid(), tracked);
+      return;
+    }
     PodStatus previous = tracked.status;
     if (PodPhases.isFinished(previous) && !PodPhases.isFinished(status)) {
       LOG.warn(
@@ -395,11 +400,16 @@ public final class LauncherCore {
   // ---- forget and reconcile -----------------------------------------------------------------
 
   public boolean forget(PodRef ref) {
+    // Marked first: a status being delivered right now either finds the mark after it re-adds the
+    // pod, and removes it again, or re-adds it before this removal.
+    boolean marked = forgotten.add(ref.uid());
     TrackedPod removed = pods.remove(ref.uid());
     if (removed == null) {
+      if (marked) {
+        forgotten.remove(ref.uid());
+      }
       return false;
     }
-    forgotten.add(ref.uid());
     if (!closed.get()) {
       scheduler.schedule(
           () -> forgotten.remove(ref.uid()), FORGOTTEN_RETENTION.toMillis(), TimeUnit.MILLISECONDS);
