@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     aliases = "list",
     description = "Lists the pods in the state directory: phase, ready containers, restarts, age.")
 final class ListCommand implements Callable<Integer> {
-  private static final String ROW = "%-12s %-28s %-9s %-10s %-6s %-9s %s";
+  private static final String ROW = "%-12s %-28s %-9s %-17s %-6s %-9s %s";
 
   @Spec CommandSpec spec;
   @Mixin LauncherOptions launcherOptions;
@@ -58,7 +58,7 @@ final class ListCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       out.println(
-          String.format(ROW, "NAMESPACE", "NAME", "UID", "PHASE", "READY", "RESTARTS", "AGE"));
+          String.format(ROW, "NAMESPACE", "NAME", "UID", "STATUS", "READY", "RESTARTS", "AGE"));
       Instant now = Instant.now();
       for (PodRef ref : pods) {
         PodStatus status = launcher.status(ref).orElse(new PodStatus());
@@ -72,7 +72,7 @@ final class ListCommand implements Callable<Integer> {
                 ref.namespace(),
                 ref.name(),
                 ref.uid().substring(0, Math.min(8, ref.uid().length())),
-                status.getPhase() == null ? "Unknown" : status.getPhase(),
+                PodDescriptions.displayStatus(status),
                 PodDescriptions.ready(status),
                 PodDescriptions.restarts(status),
                 age));

@@ -100,6 +100,72 @@ final class PodDescriptions {
     return reason == null || reason.isEmpty() ? phase : phase + " (" + reason + ")";
   }
 
+  /**
+   * Returns the short status that {@code kubectl get pods} shows: the pod's reason when it has one,
+   * then the reason of the first init container that has not succeeded (prefixed {@code Init:}),
+   * then the waiting or terminated reason of an app container (such as {@code CrashLoopBackOff}),
+   * else the phase.
+   */
+  static String displayStatus(PodStatus status) {
+    if (status.getReason() != null && !status.getReason().isEmpty()) {
+      return status.getReason();
+    }
+    List<ContainerStatus> apps =
+        status.getContainerStatuses() == null ? List.of() : status.getContainerStatuses();
+    // Once an app container has started, initialisation is over; a sidecar init container keeps
+    // running then.
+    boolean appsStarted =
+        apps.stream()
+            .anyMatch(
+                app ->
+                    app.getState() != null
+                        && (app.getState().getRunning() != null
+                            || app.getState().getTerminated() != null));
+    List<ContainerStatus> inits =
+        appsStarted || status.getInitContainerStatuses() == null
+            ? List.of()
+            : status.getInitContainerStatuses();
+    for (ContainerStatus init : inits) {
+      ContainerState state = init.getState();
+      if (state == null) {
+        continue;
+      }
+      if (state.getTerminated() != null
+          && Integer.valueOf(0).equals(state.getTerminated().getExitCode())) {
+        continue;
+      }
+      if (state.getTerminated() != null) {
+        return "Init:" + reasonOr(state.getTerminated().getReason(), "Error");
+      }
+      if (state.getWaiting() != null
+          && state.getWaiting().getReason() != null
+          && !"PodInitializing".equals(state.getWaiting().getReason())) {
+        return "Init:" + state.getWaiting().getReason();
+      }
+      if (state.getRunning() != null || state.getWaiting() != null) {
+        return "Init:" + inits.indexOf(init) + "/" + inits.size();
+      }
+    }
+    String shown = null;
+    for (ContainerStatus app : apps) {
+      ContainerState state = app.getState();
+      if (state == null) {
+        continue;
+      }
+      if (state.getWaiting() != null && state.getWaiting().getReason() != null) {
+        shown = state.getWaiting().getReason();
+      } else if (state.getTerminated() != null && state.getTerminated().getReason() != null) {
+        shown = state.getTerminated().getReason();
+      }
+    }
+    String phase = status.getPhase() == null ? PodPhases.UNKNOWN : status.getPhase();
+    return shown == null ? phase : shown;
+  }
+
+  private static String reasonOr(String reason, String fallback) {
+    return reason == null || reason.isEmpty() ? fallback : reason;
+  }
+
   /** Counts ready app containers as {@code ready/total}. */
   static String ready(PodStatus status) {
     List<ContainerStatus> containers = status.getContainerStatuses();
