@@ -720,8 +720,8 @@ final class PodResolver {
             + kind
             + " in namespace "
             + namespace
-            + " (or pass it to the"
-            + " ReferenceResolver), or mark the reference optional: true");
+            + " (with the CLI, add it to the files given with -f; in Java, make the launcher's"
+            + " ReferenceResolver return it), or mark the reference optional: true");
   }
 
   private void missingKey(String path, String kind, String name, String key) {
