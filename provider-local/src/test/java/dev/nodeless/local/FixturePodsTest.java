@@ -5,23 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
-import dev.nodeless.ReferenceResolver;
 import dev.nodeless.testing.Fixtures;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -245,35 +237,6 @@ class FixturePodsTest {
 
   @BeforeAll
   static void openLauncher() {
-    List<HasMetadata> objects = new ArrayList<>();
-    objects.add(
-        configMap(
-            "special-config",
-            Map.of(
-                "SPECIAL_LEVEL", "very",
-                "SPECIAL_TYPE", "charm",
-                "special.how", "very",
-                "special.level", "very",
-                "special.type", "charm")));
-    objects.add(configMap("env-config", Map.of("log_level", "INFO")));
-    objects.add(configMap("example-redis-config", Map.of("redis-config", "maxmemory 2mb")));
-    objects.add(
-        configMap(
-            "mysql",
-            Map.of(
-                "primary.cnf",
-                "[mysqld]\nlog-bin\n",
-                "replica.cnf",
-                "[mysqld]\nsuper-read-only\n")));
-    objects.add(configMap("kube-root-ca.crt", Map.of("ca.crt", "not a real certificate")));
-    objects.add(secret("test-secret", Map.of("username", "my-app", "password", "39528$vdg7Jb")));
-    objects.add(secret("mysql-pass", Map.of("password", "fixture-password")));
-    objects.add(secret("user", Map.of("user", "admin")));
-    objects.add(secret("pass", Map.of("pass", "fixture-pass")));
-    objects.add(
-        secret(
-            "csidriversecret",
-            Map.of("azurestorageaccountname", "x", "azurestorageaccountkey", "y")));
     launcher =
         PodLauncher.builder()
             .providerName("local")
@@ -281,7 +244,7 @@ class FixturePodsTest {
             .setting(LocalSettings.BACK_OFF_INITIAL, "500ms")
             .setting(LocalSettings.BACK_OFF_MAX, "1s")
             .setting(ContainerSettings.RUNTIME, ContainerSettings.PROCESS)
-            .resolver(new TokenIssuingResolver(ReferenceResolver.of(objects)))
+            .resolver(LocalTestSupport.fixtureResolver())
             .build();
   }
 
@@ -360,42 +323,5 @@ class FixturePodsTest {
     } finally {
       launcher.terminateAndWait(ref, Duration.ofSeconds(1), TIMEOUT);
     }
-  }
-
-  /** Issues a fixed token for projected serviceAccountToken sources, as a kubelet would. */
-  private record TokenIssuingResolver(ReferenceResolver objects) implements ReferenceResolver {
-    @Override
-    public Optional<ConfigMap> configMap(String namespace, String name) {
-      return objects.configMap(namespace, name);
-    }
-
-    @Override
-    public Optional<Secret> secret(String namespace, String name) {
-      return objects.secret(namespace, name);
-    }
-
-    @Override
-    public Optional<String> serviceAccountToken(
-        String namespace, String serviceAccountName, String audience, long expirationSeconds) {
-      return Optional.of("fixture-token-for-" + serviceAccountName);
-    }
-  }
-
-  private static HasMetadata configMap(String name, Map<String, String> data) {
-    return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .withData(data)
-        .build();
-  }
-
-  private static HasMetadata secret(String name, Map<String, String> data) {
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .withStringData(data)
-        .build();
   }
 }

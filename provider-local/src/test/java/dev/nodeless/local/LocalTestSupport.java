@@ -8,21 +8,28 @@ import dev.nodeless.LogOptions;
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
 import dev.nodeless.PodValidationException;
+import dev.nodeless.ReferenceResolver;
 import dev.nodeless.ValidationProblem;
 import dev.nodeless.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -292,5 +299,80 @@ abstract class LocalTestSupport {
   static boolean conditionTrue(PodStatus status, String type) {
     return status.getConditions().stream()
         .anyMatch(found -> type.equals(found.getType()) && "True".equals(found.getStatus()));
+  }
+
+  /**
+   * Returns the resolver of the fixture tests: the ConfigMaps and Secrets that the fixture
+   * manifests refer to, and a token for every projected serviceAccountToken source, as a kubelet
+   * would issue one.
+   */
+  static ReferenceResolver fixtureResolver() {
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(
+        configMap(
+            "special-config",
+            Map.of(
+                "SPECIAL_LEVEL", "very",
+                "SPECIAL_TYPE", "charm",
+                "special.how", "very",
+                "special.level", "very",
+                "special.type", "charm")));
+    objects.add(configMap("env-config", Map.of("log_level", "INFO")));
+    objects.add(configMap("example-redis-config", Map.of("redis-config", "maxmemory 2mb")));
+    objects.add(
+        configMap(
+            "mysql",
+            Map.of(
+                "primary.cnf",
+                "[mysqld]\nlog-bin\n",
+                "replica.cnf",
+                "[mysqld]\nsuper-read-only\n")));
+    objects.add(configMap("kube-root-ca.crt", Map.of("ca.crt", "not a real certificate")));
+    objects.add(secret("test-secret", Map.of("username", "my-app", "password", "39528$vdg7Jb")));
+    objects.add(secret("mysql-pass", Map.of("password", "fixture-password")));
+    objects.add(secret("user", Map.of("user", "admin")));
+    objects.add(secret("pass", Map.of("pass", "fixture-pass")));
+    objects.add(
+        secret(
+            "csidriversecret",
+            Map.of("azurestorageaccountname", "x", "azurestorageaccountkey", "y")));
+    return new FixtureResolver(ReferenceResolver.of(objects));
+  }
+
+  /** A resolver over fixed objects that issues a token per service account. */
+  private record FixtureResolver(ReferenceResolver objects) implements ReferenceResolver {
+    @Override
+    public Optional<ConfigMap> configMap(String namespace, String name) {
+      return objects.configMap(namespace, name);
+    }
+
+    @Override
+    public Optional<Secret> secret(String namespace, String name) {
+      return objects.secret(namespace, name);
+    }
+
+    @Override
+    public Optional<String> serviceAccountToken(
+        String namespace, String serviceAccountName, String audience, long expirationSeconds) {
+      return Optional.of("fixture-token-for-" + serviceAccountName);
+    }
+  }
+
+  private static HasMetadata configMap(String name, Map<String, String> data) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withData(data)
+        .build();
+  }
+
+  private static HasMetadata secret(String name, Map<String, String> data) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withStringData(data)
+        .build();
   }
 }
