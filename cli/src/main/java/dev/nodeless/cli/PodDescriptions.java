@@ -146,20 +146,20 @@ final class PodDescriptions {
         return "Init:" + inits.indexOf(init) + "/" + inits.size();
       }
     }
-    String shown = null;
+    String containerReason = null;
     for (ContainerStatus app : apps) {
       ContainerState state = app.getState();
       if (state == null) {
         continue;
       }
       if (state.getWaiting() != null && state.getWaiting().getReason() != null) {
-        shown = state.getWaiting().getReason();
+        containerReason = state.getWaiting().getReason();
       } else if (state.getTerminated() != null && state.getTerminated().getReason() != null) {
-        shown = state.getTerminated().getReason();
+        containerReason = state.getTerminated().getReason();
       }
     }
     String phase = status.getPhase() == null ? PodPhases.UNKNOWN : status.getPhase();
-    return shown == null ? phase : shown;
+    return containerReason == null ? phase : containerReason;
   }
 
   private static String reasonOr(String reason, String fallback) {

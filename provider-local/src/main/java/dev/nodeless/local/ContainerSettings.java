@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The settings that choose and configure the container runtime of the local provider.
@@ -33,6 +34,10 @@ record ContainerSettings(
   static final String ALLOW_PRIVILEGED = "local.allowPrivileged";
   static final String REGISTRIES_CONF = "local.registriesConf";
   static final String PAUSE_IMAGE = "local.pauseImage";
+
+  /** Every key above. */
+  static final Set<String> KEYS =
+      Set.of(RUNTIME, ENGINE_COMMAND, NETWORK, ALLOW_PRIVILEGED, REGISTRIES_CONF, PAUSE_IMAGE);
 
   static final String AUTO = "auto";
   static final String PROCESS = "process";

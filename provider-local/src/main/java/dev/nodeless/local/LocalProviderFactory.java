@@ -91,29 +91,11 @@ public final class LocalProviderFactory implements PodProviderFactory {
 
   /** Logs each {@code local.*} key that no setting has, such as a misspelled one. */
   private static void warnAboutUnknownKeys(Map<String, String> settings) {
-    Set<String> known =
-        Set.of(
-            LocalSettings.STATE_DIR,
-            LocalSettings.NODE_NAME,
-            LocalSettings.BACK_OFF_INITIAL,
-            LocalSettings.BACK_OFF_MAX,
-            LocalSettings.BACK_OFF_RESET,
-            LocalSettings.POLL_INTERVAL,
-            LocalSettings.MOUNT_NAMESPACES,
-            LocalSettings.CGROUPS,
-            LocalSettings.POSIX_SPAWN,
-            ContainerSettings.RUNTIME,
-            ContainerSettings.ENGINE_COMMAND,
-            ContainerSettings.NETWORK,
-            ContainerSettings.ALLOW_PRIVILEGED,
-            ContainerSettings.REGISTRIES_CONF,
-            ContainerSettings.PAUSE_IMAGE);
+    Set<String> known = new TreeSet<>(LocalSettings.KEYS);
+    known.addAll(ContainerSettings.KEYS);
     for (String key : new TreeSet<>(settings.keySet())) {
       if (key.startsWith("local.") && !known.contains(key)) {
-        LOG.warn(
-            "Ignoring unknown setting {}; the local provider's settings are {}",
-            key,
-            new TreeSet<>(known));
+        LOG.warn("Ignoring unknown setting {}; the local provider's settings are {}", key, known);
       }
     }
   }

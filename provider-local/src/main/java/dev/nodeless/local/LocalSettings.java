@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,19 @@ record LocalSettings(
   static final String MOUNT_NAMESPACES = "local.mountNamespaces";
   static final String CGROUPS = "local.cgroups";
   static final String POSIX_SPAWN = "local.posixSpawn";
+
+  /** Every key above. */
+  static final Set<String> KEYS =
+      Set.of(
+          STATE_DIR,
+          NODE_NAME,
+          BACK_OFF_INITIAL,
+          BACK_OFF_MAX,
+          BACK_OFF_RESET,
+          POLL_INTERVAL,
+          MOUNT_NAMESPACES,
+          CGROUPS,
+          POSIX_SPAWN);
 
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * get of one object scanned them all. This class serves those requests from the objects with the
  * requested name and leaves lists, watches and deletes to the mock, which still scan.
  *
- * <p>The index holds the mock's own keys, grouped by their {@code name} attribute. A stored key
+ * <p>The index contains the mock's own keys, grouped by their {@code name} attribute. A stored key
  * matches a query with a plain {@code name} attribute only if it carries an equal attribute, so the
  * group of that name contains every match. Candidates are still tested with {@link
  * AttributeSet#matches}, as the mock tests them.
