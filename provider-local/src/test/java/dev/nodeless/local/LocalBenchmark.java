@@ -5,6 +5,7 @@ import dev.nodeless.PodRef;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,12 +27,18 @@ import java.util.concurrent.TimeUnit;
 public final class LocalBenchmark {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+  /** Runs of one path before the other path takes its turn, so that both see the same load. */
+  private static final int BLOCK = 100;
+
+  private static final int WARM_UP_BLOCK = 500;
+
   private LocalBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     int latencyRuns = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int churnPods = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int warmUps = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+    int maxWarmUps = args.length > 3 ? Integer.parseInt(args[3]) : 30_000;
     String token = "nodeless-bench-" + UUID.randomUUID();
     Path stateDir = Files.createTempDirectory("nodeless-bench");
     try (PodLauncher launcher =
@@ -39,17 +46,28 @@ public final class LocalBenchmark {
             .providerName("local")
             .setting(LocalSettings.STATE_DIR, stateDir.toString())
             .build()) {
-      // Warm up both paths so that class loading and JIT compilation do not count: the launch path
-      // runs through enough Java code that the JIT needs several hundred launches to finish.
-      measureDirect(warmUps, token);
-      measurePods(launcher, warmUps, token);
+      warmUp(launcher, token, warmUps, maxWarmUps);
 
-      List<Long> direct = measureDirect(latencyRuns, token);
-      List<Long> pods = measurePods(launcher, latencyRuns, token);
+      long compiling = compileMillis();
+      List<Long> direct = new ArrayList<>();
+      List<Long> pods = new ArrayList<>();
+      for (int done = 0; done < latencyRuns; done += BLOCK) {
+        int runs = Math.min(BLOCK, latencyRuns - done);
+        direct.addAll(measureDirect(runs, token));
+        pods.addAll(measurePods(launcher, runs, token));
+      }
       report("launch->Running latency (ms)", direct, pods);
+      System.out.printf(
+          Locale.ROOT, "  JIT compilation meanwhile: %d ms%n", compileMillis() - compiling);
 
-      long directChurn = churnDirect(churnPods, token);
-      long podChurn = churnPods(launcher, churnPods, token);
+      compiling = compileMillis();
+      long directChurn = 0;
+      long podChurn = 0;
+      for (int done = 0; done < churnPods; done += BLOCK) {
+        int runs = Math.min(BLOCK, churnPods - done);
+        directChurn += churnDirect(runs, token);
+        podChurn += churnPods(launcher, runs, token);
+      }
       System.out.printf(
           Locale.ROOT,
           "churn of %d: direct %.2f s, pods %.2f s, ratio %.2f%n",
@@ -57,11 +75,52 @@ public final class LocalBenchmark {
           directChurn / 1e9,
           podChurn / 1e9,
           (double) podChurn / directChurn);
+      System.out.printf(
+          Locale.ROOT, "  JIT compilation meanwhile: %d ms%n", compileMillis() - compiling);
     }
     List<Long> leaked = LocalTestSupport.processesOf(token);
     System.out.println("leaked processes: " + leaked.size());
     PodDirectory.deleteTree(stateDir);
     System.exit(leaked.isEmpty() ? 0 : 1);
+  }
+
+  /**
+   * Runs both paths at least {@code minimum} times each, then in blocks until the JIT compiler has
+   * settled: two blocks in a row in which it compiled for less than 1 % of the block's time. The
+   * launch path runs through enough Java code, mostly the fabric8 model's builders and Jackson,
+   * that C2 keeps compiling big methods for several thousand launches; on a machine with two cores
+   * that compilation competes with the launches themselves. Measuring before it settles measures
+   * the compiler, not the launcher.
+   */
+  private static void warmUp(PodLauncher launcher, String token, int minimum, int maximum)
+      throws Exception {
+    long begin = System.nanoTime();
+    measureDirect(minimum, token);
+    measurePods(launcher, minimum, token);
+    int done = minimum;
+    int quietBlocks = 0;
+    while (quietBlocks < 2 && done < maximum) {
+      long compiling = compileMillis();
+      long blockBegin = System.nanoTime();
+      measureDirect(WARM_UP_BLOCK, token);
+      measurePods(launcher, WARM_UP_BLOCK, token);
+      done += WARM_UP_BLOCK;
+      long blockMillis = (System.nanoTime() - blockBegin) / 1_000_000;
+      quietBlocks = (compileMillis() - compiling) * 100 < blockMillis ? quietBlocks + 1 : 0;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "warm-up: %d runs of each path in %.1f s; JIT compiler %s%n",
+        done,
+        (System.nanoTime() - begin) / 1e9,
+        quietBlocks == 2
+            ? "settled"
+            : done > minimum ? "still busy at the limit of " + maximum : "not checked");
+  }
+
+  /** The JIT compilers' total time so far, in milliseconds. */
+  private static long compileMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   private static ProcessBuilder sleeper(String token) {
