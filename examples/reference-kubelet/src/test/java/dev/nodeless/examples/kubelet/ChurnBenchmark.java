@@ -268,7 +268,7 @@ public final class ChurnBenchmark {
   /**
    * Runs the direct churn while another thread replays the kubelet run's API requests. The time
    * until both finish is what a kubelet run would take on this machine if the kubelet itself cost
-   * nothing, so its ratio to the direct run is the lowest ratio any kubelet could reach here.
+   * nothing. Its ratio to the direct run is about the lowest ratio any kubelet could reach here.
    */
   private double directBesideApiRequests(Path stateDir) throws Exception {
     long start = System.nanoTime();
@@ -291,7 +291,7 @@ public final class ChurnBenchmark {
    * Sends the demo API server the requests of a kubelet run, from as many threads, without a
    * kubelet or provider. Per pod these are a create, a status write and an event while it starts,
    * then the graceful delete, an event and the delete with grace period 0. That is no more than a
-   * kubelet run sends: it writes the status 1.3 to 1.6 times per pod and also keeps a watch open.
+   * kubelet run sends. The kubelet writes the status 1.3 to 1.6 times per pod and keeps a watch.
    * The elapsed and CPU time show how much of the kubelet run the in-process API server and its
    * clients take at the least.
    */
