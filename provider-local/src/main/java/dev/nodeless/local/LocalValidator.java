@@ -35,13 +35,22 @@ final class LocalValidator {
 
   private final List<ValidationProblem> problems = new ArrayList<>();
   private final boolean mountNamespaces;
+  private final boolean setpriv;
 
-  private LocalValidator(boolean mountNamespaces) {
+  private LocalValidator(boolean mountNamespaces, boolean setpriv) {
     this.mountNamespaces = mountNamespaces;
+    this.setpriv = setpriv;
   }
 
-  static List<ValidationProblem> validate(ResolvedPod pod, boolean mountNamespaces) {
-    LocalValidator validator = new LocalValidator(mountNamespaces);
+  /**
+   * Checks a pod against what host processes can do.
+   *
+   * @param mountNamespaces whether private mount namespaces are available
+   * @param setpriv whether util-linux's {@code setpriv} is installed
+   */
+  static List<ValidationProblem> validate(
+      ResolvedPod pod, boolean mountNamespaces, boolean setpriv) {
+    LocalValidator validator = new LocalValidator(mountNamespaces, setpriv);
     PodSpec spec = pod.pod().getSpec();
     validator.podFields(spec);
     validator.volumes(spec);
@@ -228,17 +237,7 @@ final class LocalValidator {
       identity(contextPath + ".runAsUser", context.getRunAsUser());
       identity(contextPath + ".runAsGroup", context.getRunAsGroup());
       runAsNonRoot(contextPath + ".runAsNonRoot", context.getRunAsNonRoot());
-      Capabilities capabilities = context.getCapabilities();
-      if (capabilities != null
-          && ((capabilities.getAdd() != null && !capabilities.getAdd().isEmpty())
-              || (capabilities.getDrop() != null && !capabilities.getDrop().isEmpty()))) {
-        problem(
-            contextPath + ".capabilities",
-            String.valueOf(
-                capabilities.getAdd() == null ? capabilities.getDrop() : capabilities.getAdd()),
-            "the local provider runs processes with the launcher's capabilities and cannot add or drop any",
-            HOST_RESOURCES_FIX);
-      }
+      capabilities(contextPath + ".capabilities", context.getCapabilities());
       if (Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
         problem(
             contextPath + ".readOnlyRootFilesystem",
@@ -246,13 +245,12 @@ final class LocalValidator {
             "the local provider runs processes on the host's root file system, which it cannot make read-only",
             HOST_RESOURCES_FIX);
       }
-      if (Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
-        // TODO: honour allowPrivilegeEscalation: false with setpriv --no-new-privs.
+      if (Boolean.FALSE.equals(context.getAllowPrivilegeEscalation()) && !setpriv) {
         problem(
             contextPath + ".allowPrivilegeEscalation",
             "false",
-            "the local provider cannot set no_new_privs on its processes yet",
-            HOST_RESOURCES_FIX);
+            "the local provider sets no_new_privs with util-linux's setpriv, which is not installed",
+            "install setpriv (package util-linux), or remove the field");
       }
       if (context.getProcMount() != null && !"Default".equals(context.getProcMount())) {
         problem(
@@ -340,6 +338,53 @@ final class LocalValidator {
           "no containerPort of container \"" + container.getName() + "\" has this name",
           "name one of its ports \"" + port.getStrVal() + "\" or use the port number");
     }
+  }
+
+  private void capabilities(String path, Capabilities capabilities) {
+    if (capabilities == null) {
+      return;
+    }
+    List<String> add = capabilities.getAdd() == null ? List.of() : capabilities.getAdd();
+    List<String> drop = capabilities.getDrop() == null ? List.of() : capabilities.getDrop();
+    if (add.isEmpty() && drop.isEmpty()) {
+      return;
+    }
+    boolean named = names(path + ".add", add) & names(path + ".drop", drop);
+    if (!named) {
+      return;
+    }
+    if (!isRoot()) {
+      problem(
+          path,
+          "add " + add + ", drop " + drop,
+          "the launcher does not run as root, so its processes have no capabilities to keep and it"
+              + " cannot change their bounding set",
+          "remove capabilities, run the launcher as root, or launch the pod on a provider that runs"
+              + " containers");
+    } else if (!setpriv) {
+      problem(
+          path,
+          "add " + add + ", drop " + drop,
+          "the local provider changes capabilities with util-linux's setpriv, which is not installed",
+          "install setpriv (package util-linux), or remove capabilities");
+    }
+  }
+
+  /** Reports each entry that names no capability; returns whether all name one. */
+  private boolean names(String path, List<String> names) {
+    boolean valid = true;
+    for (int i = 0; i < names.size(); i++) {
+      if (Privileges.normalize(names.get(i)) == null) {
+        valid = false;
+        problem(
+            path + "[" + i + "]",
+            names.get(i),
+            "not a Linux capability name",
+            "use a name from capabilities(7) without the CAP_ prefix, such as NET_BIND_SERVICE, or"
+                + " ALL");
+      }
+    }
+    return valid;
   }
 
   private void identity(String path, Object value) {
