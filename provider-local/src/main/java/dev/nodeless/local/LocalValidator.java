@@ -5,6 +5,7 @@ import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.HostPathVolumeSource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
@@ -15,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Lists what the process runtime cannot honour in a pod, each with its field path. The core
@@ -32,6 +36,10 @@ final class LocalValidator {
       Set.of("emptyDir", "configMap", "secret", "downwardAPI", "projected", "hostPath");
   private static final String HOST_RESOURCES_FIX =
       "remove the field, or launch the pod on a provider that runs containers";
+
+  /** A DNS-1123 subdomain, as the API server requires of host alias names. */
+  private static final Pattern HOSTNAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private final List<ValidationProblem> problems = new ArrayList<>();
   private final boolean mountNamespaces;
@@ -74,12 +82,7 @@ final class LocalValidator {
           "set spec.os.name to linux or remove it");
     }
     if (spec.getHostAliases() != null && !spec.getHostAliases().isEmpty()) {
-      // TODO: honour hostAliases with a private /etc/hosts bind mount.
-      problem(
-          "spec.hostAliases",
-          null,
-          "the local provider shares the host's /etc/hosts and cannot add entries for one pod",
-          "remove hostAliases and use addresses, or add the names to the host's /etc/hosts");
+      hostAliases(spec.getHostAliases());
     }
     if (Boolean.FALSE.equals(spec.getHostUsers())) {
       problem(
@@ -337,6 +340,54 @@ final class LocalValidator {
           port.getStrVal(),
           "no containerPort of container \"" + container.getName() + "\" has this name",
           "name one of its ports \"" + port.getStrVal() + "\" or use the port number");
+    }
+  }
+
+  private void hostAliases(List<HostAlias> aliases) {
+    if (!mountNamespaces) {
+      problem(
+          "spec.hostAliases",
+          null,
+          "the pod's own /etc/hosts needs a private mount namespace, which is turned off or not"
+              + " available",
+          "remove hostAliases and use addresses, or run where "
+              + LocalSettings.MOUNT_NAMESPACES
+              + " can be true");
+    }
+    for (int i = 0; i < aliases.size(); i++) {
+      HostAlias alias = aliases.get(i);
+      String path = "spec.hostAliases[" + i + "]";
+      if (alias.getIp() == null || !isIpAddress(alias.getIp())) {
+        problem(
+            path + ".ip",
+            alias.getIp(),
+            "must be an IPv4 or IPv6 address",
+            "write the address in numbers, such as 10.0.0.5");
+      }
+      List<String> names = alias.getHostnames() == null ? List.of() : alias.getHostnames();
+      for (int j = 0; j < names.size(); j++) {
+        String name = names.get(j);
+        if (name == null || !HOSTNAME.matcher(name).matches()) {
+          problem(
+              path + ".hostnames[" + j + "]",
+              name,
+              "must be a lowercase DNS name: labels of letters, digits and '-' joined by dots",
+              "use a name such as db.internal");
+        }
+      }
+    }
+  }
+
+  private static boolean isIpAddress(String text) {
+    if (text.isEmpty() || !text.matches("[0-9A-Fa-f.:]+")) {
+      return false;
+    }
+    try {
+      // Only digits, hex digits, dots and colons remain, so no name lookup can happen.
+      InetAddress.getByName(text);
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
     }
   }
 
