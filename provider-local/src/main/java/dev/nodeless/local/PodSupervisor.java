@@ -275,7 +275,8 @@ final class PodSupervisor {
 
   /**
    * Writes the pod's own hosts file, as the kubelet does for a pod on the host network: the host's
-   * {@code /etc/hosts}, then one line per host alias. Each container sees it at {@code /etc/hosts}.
+   * {@code /etc/hosts}, then one line per host alias. It is mounted at {@code /etc/hosts} in each
+   * container.
    */
   private void writeHosts() throws IOException {
     StringBuilder hosts = new StringBuilder();
@@ -1160,7 +1161,7 @@ final class PodSupervisor {
     return mounts;
   }
 
-  /** The container's mounts, with the pod's hosts file unless a volume already covers it. */
+  /** Returns the container's mounts, with the pod's hosts file unless a volume covers it. */
   private List<Mount> mountsWithHosts(Container container) throws IOException {
     List<Mount> mounts = mounts(container);
     if (runtime.hostProcesses()
