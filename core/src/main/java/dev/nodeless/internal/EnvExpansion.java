@@ -7,8 +7,10 @@ import java.util.function.Function;
  * known name is replaced by its value, an unknown one stays as written, {@code $$} becomes {@code
  * $} (so {@code $$(VAR)} yields the literal {@code $(VAR)}), and a {@code $} before any other
  * character stays as written.
+ *
+ * <p>Public for {@link dev.nodeless.spi.ResolvedContainer}; not part of the API.
  */
-final class EnvExpansion {
+public final class EnvExpansion {
 
   private EnvExpansion() {}
 
@@ -17,7 +19,7 @@ final class EnvExpansion {
    *
    * @param lookup returns the value of a variable, or {@code null} when it is not defined
    */
-  static String expand(String input, Function<String, String> lookup) {
+  public static String expand(String input, Function<String, String> lookup) {
     if (input == null || input.indexOf('$') < 0) {
       return input;
     }

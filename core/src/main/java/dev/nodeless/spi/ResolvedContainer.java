@@ -1,7 +1,11 @@
 package dev.nodeless.spi;
 
+import dev.nodeless.internal.EnvExpansion;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -35,6 +39,20 @@ public record ResolvedContainer(
 
   public String name() {
     return container.getName();
+  }
+
+  /**
+   * Returns the sub-path of one of this container's volume mounts: {@code subPath}, or {@code
+   * subPathExpr} with its {@code $(VAR)} references expanded from this container's environment, as
+   * the kubelet does; empty when the mount has neither. The result may hold a secret value.
+   */
+  public String subPath(VolumeMount mount) {
+    if (mount.getSubPathExpr() != null && !mount.getSubPathExpr().isEmpty()) {
+      Map<String, String> values = new HashMap<>();
+      env.forEach(value -> values.put(value.name(), value.value()));
+      return EnvExpansion.expand(mount.getSubPathExpr(), values::get);
+    }
+    return mount.getSubPath() == null ? "" : mount.getSubPath();
   }
 
   /** Whether this is a native sidecar: an init container with {@code restartPolicy: Always}. */

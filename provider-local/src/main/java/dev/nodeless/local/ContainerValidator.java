@@ -164,22 +164,22 @@ final class ContainerValidator {
     for (int i = 0; i < mounts.size(); i++) {
       VolumeMount mount = mounts.get(i);
       String mountPath = path + ".volumeMounts[" + i + "]";
-      if (mount.getSubPathExpr() != null && !mount.getSubPathExpr().isEmpty()) {
-        // TODO: expand subPathExpr with the container's environment.
+      boolean expression = mount.getSubPathExpr() != null && !mount.getSubPathExpr().isEmpty();
+      String subPath = resolved.subPath(mount);
+      if (expression && LocalValidator.leavesVolume(subPath)) {
+        // The expression, not its expansion, which may hold a secret value.
         problem(
             mountPath + ".subPathExpr",
             mount.getSubPathExpr(),
-            runtime() + " does not expand subPathExpr yet",
-            "use a literal subPath");
+            "expands to an absolute path or to one with a '..' element, which leaves the volume",
+            "make the variables it names expand to a relative path inside the volume");
       }
-      if (mount.getSubPath() != null
-          && !mount.getSubPath().isEmpty()
-          && memoryVolumes.contains(mount.getName())) {
+      if (!subPath.isEmpty() && memoryVolumes.contains(mount.getName())) {
         problem(
-            mountPath + ".subPath",
-            mount.getSubPath(),
+            mountPath + (expression ? ".subPathExpr" : ".subPath"),
+            expression ? mount.getSubPathExpr() : mount.getSubPath(),
             runtime() + " mounts a memory-backed emptyDir whole",
-            "remove subPath, or drop medium: Memory from the volume");
+            "remove the sub-path, or drop medium: Memory from the volume");
       }
       if (mount.getMountPropagation() != null && !"None".equals(mount.getMountPropagation())) {
         problem(

@@ -207,12 +207,15 @@ final class LocalValidator {
         continue;
       }
       if (mount.getSubPathExpr() != null && !mount.getSubPathExpr().isEmpty()) {
-        // TODO: expand subPathExpr with the container's environment.
-        problem(
-            mountPath + ".subPathExpr",
-            mount.getSubPathExpr(),
-            "the local provider does not expand subPathExpr yet",
-            "use a literal subPath");
+        String expanded = resolved.subPath(mount);
+        if (leavesVolume(expanded)) {
+          // The expression, not its expansion, which may hold a secret value.
+          problem(
+              mountPath + ".subPathExpr",
+              mount.getSubPathExpr(),
+              "expands to an absolute path or to one with a '..' element, which leaves the volume",
+              "make the variables it names expand to a relative path inside the volume");
+        }
       }
       if (mount.getMountPropagation() != null && !"None".equals(mount.getMountPropagation())) {
         problem(
@@ -346,6 +349,11 @@ final class LocalValidator {
           "no containerPort of container \"" + container.getName() + "\" has this name",
           "name one of its ports \"" + port.getStrVal() + "\" or use the port number");
     }
+  }
+
+  /** Returns whether a sub-path is absolute or has a {@code ..} element. */
+  static boolean leavesVolume(String subPath) {
+    return subPath.startsWith("/") || List.of(subPath.split("/")).contains("..");
   }
 
   private void hostAliases(List<HostAlias> aliases) {

@@ -482,7 +482,7 @@ final class PodSupervisor {
               command,
               environment(spec),
               workingDir(spec.container()),
-              mountsWithHosts(spec.container()),
+              mountsWithHosts(spec),
               limit(spec.container(), "memory"),
               cpuLimit(spec.container()),
               dir.runDir(instanceId),
@@ -1168,7 +1168,8 @@ final class PodSupervisor {
     return dir == null || dir.isEmpty() ? "/" : dir;
   }
 
-  private List<Mount> mounts(Container container) throws IOException {
+  private List<Mount> mounts(ResolvedContainer resolvedContainer) throws IOException {
+    Container container = resolvedContainer.container();
     List<Mount> mounts = new ArrayList<>();
     if (container.getVolumeMounts() == null) {
       return mounts;
@@ -1185,11 +1186,12 @@ final class PodSupervisor {
       boolean managed = volume.getHostPath() == null;
       Path source =
           managed ? dir.volume(volume.getName()) : Path.of(volume.getHostPath().getPath());
-      if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
-        Path sub = source.resolve(mount.getSubPath()).normalize();
+      String subPath = resolvedContainer.subPath(mount);
+      if (!subPath.isEmpty()) {
+        Path sub = source.resolve(subPath).normalize();
         if (!sub.startsWith(source)) {
-          throw new IOException(
-              "subPath " + mount.getSubPath() + " leaves volume " + mount.getName());
+          // Names the field, not the path: an expanded subPathExpr may hold a secret value.
+          throw new IOException("the sub-path of volume mount " + mount.getName() + " leaves it");
         }
         if (!Files.exists(sub)) {
           Files.createDirectories(sub);
@@ -1212,7 +1214,7 @@ final class PodSupervisor {
   }
 
   /** Returns the container's mounts, with the pod's hosts file unless a volume covers it. */
-  private List<Mount> mountsWithHosts(Container container) throws IOException {
+  private List<Mount> mountsWithHosts(ResolvedContainer container) throws IOException {
     List<Mount> mounts = mounts(container);
     if (runtime.hostProcesses()
         && hasHostAliases()

@@ -2,6 +2,7 @@ package dev.nodeless.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.nodeless.PodLauncher;
 import dev.nodeless.PodValidationException;
@@ -133,5 +134,35 @@ class ValidationTest extends LocalTestSupport {
     } finally {
       restricted.close();
     }
+  }
+
+  @Test
+  void subPathExprLeavingTheVolumeIsRejected() {
+    Pod pod =
+        pod(
+                "escape",
+                shell("main", "true")
+                    .addNewEnv()
+                    .withName("DIR")
+                    .withValue("../etc")
+                    .endEnv()
+                    .withVolumeMounts(
+                        new VolumeMountBuilder()
+                            .withName("data")
+                            .withMountPath("/data")
+                            .withSubPathExpr("$(DIR)")
+                            .build())
+                    .build())
+            .editSpec()
+            .withVolumes(
+                new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build())
+            .endSpec()
+            .build();
+
+    List<ValidationProblem> problems = problems(launcher, pod);
+
+    assertThat(problems)
+        .extracting(ValidationProblem::fieldPath, ValidationProblem::value)
+        .containsExactly(tuple("spec.containers[0].volumeMounts[0].subPathExpr", "$(DIR)"));
   }
 }

@@ -34,6 +34,44 @@ import org.junit.jupiter.api.Test;
 class VolumeTest extends LocalTestSupport {
 
   @Test
+  void subPathExprExpandsTheContainersEnvironment() {
+    PodRef ref =
+        launch(
+            pod(
+                    "sub-path-expr",
+                    shell("main", "cat /all/sub-path-expr/greeting")
+                        .withVolumeMounts(
+                            new VolumeMountBuilder().withName("logs").withMountPath("/all").build())
+                        .build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .withVolumes(
+                    new VolumeBuilder().withName("logs").withNewEmptyDir().endEmptyDir().build())
+                .withInitContainers(
+                    shell("writer", "echo hi from $POD_NAME > /logs/greeting")
+                        .addNewEnv()
+                        .withName("POD_NAME")
+                        .withNewValueFrom()
+                        .withNewFieldRef()
+                        .withFieldPath("metadata.name")
+                        .endFieldRef()
+                        .endValueFrom()
+                        .endEnv()
+                        .withVolumeMounts(
+                            new VolumeMountBuilder()
+                                .withName("logs")
+                                .withMountPath("/logs")
+                                .withSubPathExpr("$(POD_NAME)")
+                                .build())
+                        .build())
+                .endSpec()
+                .build());
+
+    awaitPhase(ref, "Succeeded");
+    assertThat(logs(ref, "main")).isEqualTo("hi from sub-path-expr\n");
+  }
+
+  @Test
   void hostAliasesAppearInThePodsOwnHostsFile() throws Exception {
     String name = "nodeless-" + UUID.randomUUID().toString().substring(0, 8) + ".internal";
     PodRef ref =
