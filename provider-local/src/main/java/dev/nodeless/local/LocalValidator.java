@@ -5,6 +5,7 @@ import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.HostPathVolumeSource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
@@ -15,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Lists what the process runtime cannot honour in a pod, each with its field path. The core
@@ -33,15 +37,28 @@ final class LocalValidator {
   private static final String HOST_RESOURCES_FIX =
       "remove the field, or launch the pod on a provider that runs containers";
 
+  /** A DNS-1123 subdomain, as the API server requires of host alias names. */
+  private static final Pattern HOSTNAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
   private final List<ValidationProblem> problems = new ArrayList<>();
   private final boolean mountNamespaces;
+  private final boolean setpriv;
 
-  private LocalValidator(boolean mountNamespaces) {
+  private LocalValidator(boolean mountNamespaces, boolean setpriv) {
     this.mountNamespaces = mountNamespaces;
+    this.setpriv = setpriv;
   }
 
-  static List<ValidationProblem> validate(ResolvedPod pod, boolean mountNamespaces) {
-    LocalValidator validator = new LocalValidator(mountNamespaces);
+  /**
+   * Checks a pod against what host processes can do.
+   *
+   * @param mountNamespaces whether private mount namespaces are available
+   * @param setpriv whether util-linux's {@code setpriv} is installed
+   */
+  static List<ValidationProblem> validate(
+      ResolvedPod pod, boolean mountNamespaces, boolean setpriv) {
+    LocalValidator validator = new LocalValidator(mountNamespaces, setpriv);
     PodSpec spec = pod.pod().getSpec();
     validator.podFields(spec);
     validator.volumes(spec);
@@ -65,12 +82,7 @@ final class LocalValidator {
           "set spec.os.name to linux or remove it");
     }
     if (spec.getHostAliases() != null && !spec.getHostAliases().isEmpty()) {
-      // TODO: honour hostAliases with a private /etc/hosts bind mount.
-      problem(
-          "spec.hostAliases",
-          null,
-          "the local provider shares the host's /etc/hosts and cannot add entries for one pod",
-          "remove hostAliases and use addresses, or add the names to the host's /etc/hosts");
+      hostAliases(spec.getHostAliases());
     }
     if (Boolean.FALSE.equals(spec.getHostUsers())) {
       problem(
@@ -228,17 +240,7 @@ final class LocalValidator {
       identity(contextPath + ".runAsUser", context.getRunAsUser());
       identity(contextPath + ".runAsGroup", context.getRunAsGroup());
       runAsNonRoot(contextPath + ".runAsNonRoot", context.getRunAsNonRoot());
-      Capabilities capabilities = context.getCapabilities();
-      if (capabilities != null
-          && ((capabilities.getAdd() != null && !capabilities.getAdd().isEmpty())
-              || (capabilities.getDrop() != null && !capabilities.getDrop().isEmpty()))) {
-        problem(
-            contextPath + ".capabilities",
-            String.valueOf(
-                capabilities.getAdd() == null ? capabilities.getDrop() : capabilities.getAdd()),
-            "the local provider runs processes with the launcher's capabilities and cannot add or drop any",
-            HOST_RESOURCES_FIX);
-      }
+      capabilities(contextPath + ".capabilities", context.getCapabilities());
       if (Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
         problem(
             contextPath + ".readOnlyRootFilesystem",
@@ -246,13 +248,12 @@ final class LocalValidator {
             "the local provider runs processes on the host's root file system, which it cannot make read-only",
             HOST_RESOURCES_FIX);
       }
-      if (Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
-        // TODO: honour allowPrivilegeEscalation: false with setpriv --no-new-privs.
+      if (Boolean.FALSE.equals(context.getAllowPrivilegeEscalation()) && !setpriv) {
         problem(
             contextPath + ".allowPrivilegeEscalation",
             "false",
-            "the local provider cannot set no_new_privs on its processes yet",
-            HOST_RESOURCES_FIX);
+            "the local provider sets no_new_privs with util-linux's setpriv, which is not installed",
+            "install setpriv (package util-linux), or remove the field");
       }
       if (context.getProcMount() != null && !"Default".equals(context.getProcMount())) {
         problem(
@@ -340,6 +341,101 @@ final class LocalValidator {
           "no containerPort of container \"" + container.getName() + "\" has this name",
           "name one of its ports \"" + port.getStrVal() + "\" or use the port number");
     }
+  }
+
+  private void hostAliases(List<HostAlias> aliases) {
+    if (!mountNamespaces) {
+      problem(
+          "spec.hostAliases",
+          null,
+          "the pod's own /etc/hosts needs a private mount namespace, which is turned off or not"
+              + " available",
+          "remove hostAliases and use addresses, or run where "
+              + LocalSettings.MOUNT_NAMESPACES
+              + " can be true");
+    }
+    for (int i = 0; i < aliases.size(); i++) {
+      HostAlias alias = aliases.get(i);
+      String path = "spec.hostAliases[" + i + "]";
+      if (alias.getIp() == null || !isIpAddress(alias.getIp())) {
+        problem(
+            path + ".ip",
+            alias.getIp(),
+            "must be an IPv4 or IPv6 address",
+            "write the address in numbers, such as 10.0.0.5");
+      }
+      List<String> names = alias.getHostnames() == null ? List.of() : alias.getHostnames();
+      for (int j = 0; j < names.size(); j++) {
+        String name = names.get(j);
+        if (name == null || !HOSTNAME.matcher(name).matches()) {
+          problem(
+              path + ".hostnames[" + j + "]",
+              name,
+              "must be a lowercase DNS name: labels of letters, digits and '-' joined by dots",
+              "use a name such as db.internal");
+        }
+      }
+    }
+  }
+
+  private static boolean isIpAddress(String text) {
+    if (text.isEmpty() || !text.matches("[0-9A-Fa-f.:]+")) {
+      return false;
+    }
+    try {
+      // Only digits, hex digits, dots and colons remain, so no name lookup can happen.
+      InetAddress.getByName(text);
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private void capabilities(String path, Capabilities capabilities) {
+    if (capabilities == null) {
+      return;
+    }
+    List<String> add = capabilities.getAdd() == null ? List.of() : capabilities.getAdd();
+    List<String> drop = capabilities.getDrop() == null ? List.of() : capabilities.getDrop();
+    if (add.isEmpty() && drop.isEmpty()) {
+      return;
+    }
+    boolean named = names(path + ".add", add) & names(path + ".drop", drop);
+    if (!named) {
+      return;
+    }
+    if (!isRoot()) {
+      problem(
+          path,
+          "add " + add + ", drop " + drop,
+          "the launcher does not run as root, so its processes have no capabilities to keep and it"
+              + " cannot change their bounding set",
+          "remove capabilities, run the launcher as root, or launch the pod on a provider that runs"
+              + " containers");
+    } else if (!setpriv) {
+      problem(
+          path,
+          "add " + add + ", drop " + drop,
+          "the local provider changes capabilities with util-linux's setpriv, which is not installed",
+          "install setpriv (package util-linux), or remove capabilities");
+    }
+  }
+
+  /** Reports each entry that names no capability; returns whether all name one. */
+  private boolean names(String path, List<String> names) {
+    boolean valid = true;
+    for (int i = 0; i < names.size(); i++) {
+      if (Privileges.normalize(names.get(i)) == null) {
+        valid = false;
+        problem(
+            path + "[" + i + "]",
+            names.get(i),
+            "not a Linux capability name",
+            "use a name from capabilities(7) without the CAP_ prefix, such as NET_BIND_SERVICE, or"
+                + " ALL");
+      }
+    }
+    return valid;
   }
 
   private void identity(String path, Object value) {

@@ -116,6 +116,11 @@ final class PodDirectory {
     return latest;
   }
 
+  /** The pod's own {@code /etc/hosts}, written when the pod has host aliases. */
+  Path hostsFile() {
+    return root.resolve("hosts");
+  }
+
   Path volumesDir() {
     return root.resolve("volumes");
   }

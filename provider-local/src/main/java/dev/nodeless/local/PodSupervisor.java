@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -263,6 +264,42 @@ final class PodSupervisor {
         writeFiles(target, files, hostFiles);
       }
     }
+    if (hostFiles && hasHostAliases()) {
+      writeHosts();
+    }
+  }
+
+  private boolean hasHostAliases() {
+    return pod.getSpec().getHostAliases() != null && !pod.getSpec().getHostAliases().isEmpty();
+  }
+
+  /**
+   * Writes the pod's own hosts file, as the kubelet does for a pod on the host network: the host's
+   * {@code /etc/hosts}, then one line per host alias. It is mounted at {@code /etc/hosts} in each
+   * container.
+   */
+  private void writeHosts() throws IOException {
+    StringBuilder hosts = new StringBuilder();
+    Path host = Path.of("/etc/hosts");
+    if (Files.isReadable(host)) {
+      hosts.append(Files.readString(host));
+      if (hosts.length() > 0 && hosts.charAt(hosts.length() - 1) != '\n') {
+        hosts.append('\n');
+      }
+    }
+    hosts.append("\n# Entries added by HostAliases.\n");
+    for (HostAlias alias : pod.getSpec().getHostAliases()) {
+      hosts.append(alias.getIp());
+      if (alias.getHostnames() != null) {
+        for (String name : alias.getHostnames()) {
+          hosts.append('\t').append(name);
+        }
+      }
+      hosts.append('\n');
+    }
+    Path file = dir.hostsFile();
+    Files.writeString(file, hosts);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
   }
 
   /**
@@ -396,7 +433,7 @@ final class PodSupervisor {
               command,
               environment(spec),
               workingDir(spec.container()),
-              mounts(spec.container()),
+              mountsWithHosts(spec.container()),
               limit(spec.container(), "memory"),
               cpuLimit(spec.container()),
               dir.runDir(instanceId),
@@ -1120,6 +1157,17 @@ final class PodSupervisor {
               mount.getMountPath(),
               alwaysReadOnly || Boolean.TRUE.equals(mount.getReadOnly()),
               Files.isDirectory(source)));
+    }
+    return mounts;
+  }
+
+  /** Returns the container's mounts, with the pod's hosts file unless a volume covers it. */
+  private List<Mount> mountsWithHosts(Container container) throws IOException {
+    List<Mount> mounts = mounts(container);
+    if (runtime.hostProcesses()
+        && hasHostAliases()
+        && mounts.stream().noneMatch(mount -> mount.target().equals("/etc/hosts"))) {
+      mounts.add(new Mount(dir.hostsFile(), "/etc/hosts", false, false));
     }
     return mounts;
   }

@@ -82,7 +82,7 @@ final class ProcessRuntime implements ContainerRuntime {
 
   @Override
   public List<ValidationProblem> validate(ResolvedPod pod) {
-    return LocalValidator.validate(pod, mountNamespaces);
+    return LocalValidator.validate(pod, mountNamespaces, tools.setpriv() != null);
   }
 
   @Override
@@ -108,6 +108,7 @@ final class ProcessRuntime implements ContainerRuntime {
     if (script) {
       Files.createDirectories(launch.runDir());
     }
+    List<String> privileges = privileges(launch);
     List<String> argv = new ArrayList<>();
     if (namespace) {
       argv.addAll(List.of(tools.unshare(), "--mount", "--propagation", "private"));
@@ -122,12 +123,22 @@ final class ProcessRuntime implements ContainerRuntime {
                   launch.mounts(),
                   launch.workingDir(),
                   launch.runDir(),
-                  startError),
+                  startError,
+                  privileges),
               "nodeless-start"));
       if (namespace) {
         Files.createDirectories(launch.runDir().resolve("root"));
         Files.createDirectories(launch.runDir().resolve("layers"));
       }
+    }
+    if (!script && !privileges.isEmpty()) {
+      String command = launch.command().get(0);
+      if (findExecutable(command, launch.env()) == null) {
+        launch.log().markDone();
+        return StoppedContainer.startError(
+            id, clock.instant(), missingMessage(command, launch.env()));
+      }
+      argv.addAll(privileges);
     }
     argv.addAll(launch.command());
     String executable = argv.get(0);
@@ -154,10 +165,27 @@ final class ProcessRuntime implements ContainerRuntime {
     }
     Instant startedAt = clock.instant();
     ProcessContainer container =
-        new ProcessContainer(id, child, startedAt, cgroup, launch, namespace, startError);
+        new ProcessContainer(
+            id, child, startedAt, cgroup, launch, namespace, startError, privileges);
     container.watch();
     LOG.debug("Started {} of pod {} as pid {}", launch.containerName(), launch.pod(), child.pid());
     return container;
+  }
+
+  /**
+   * The {@code setpriv} command and options that apply the container's no_new_privs and
+   * capabilities, or an empty list when it asks for neither.
+   */
+  private List<String> privileges(ContainerLaunch launch) {
+    List<String> options =
+        Privileges.setprivOptions(launch.spec().container().getSecurityContext());
+    if (options.isEmpty()) {
+      return List.of();
+    }
+    List<String> command = new ArrayList<>();
+    command.add(tools.setpriv());
+    command.addAll(options);
+    return List.copyOf(command);
   }
 
   private Process startWithSetsid(List<String> argv, Map<String, String> env, String directory)
@@ -284,6 +312,7 @@ final class ProcessRuntime implements ContainerRuntime {
     private final ContainerLaunch launch;
     private final boolean namespace;
     private final Path startError;
+    private final List<String> privileges;
     private final CompletableFuture<Exit> exit = new CompletableFuture<>();
     private final CompletableFuture<Void> outputDone = new CompletableFuture<>();
 
@@ -294,7 +323,8 @@ final class ProcessRuntime implements ContainerRuntime {
         InstanceCgroup cgroup,
         ContainerLaunch launch,
         boolean namespace,
-        Path startError) {
+        Path startError,
+        List<String> privileges) {
       this.id = id;
       this.process = process;
       this.startedAt = startedAt;
@@ -302,6 +332,7 @@ final class ProcessRuntime implements ContainerRuntime {
       this.launch = launch;
       this.namespace = namespace;
       this.startError = startError;
+      this.privileges = privileges;
     }
 
     void watch() {
@@ -391,6 +422,7 @@ final class ProcessRuntime implements ContainerRuntime {
       if (namespace) {
         argv.addAll(List.of(tools.nsenter(), "-t", Long.toString(process.pid()), "-m", "-r", "-w"));
       }
+      argv.addAll(privileges);
       argv.addAll(command);
       Path output = launch.runDir().resolve("exec-" + execCounter.incrementAndGet() + ".out");
       try {
@@ -488,14 +520,15 @@ final class ProcessRuntime implements ContainerRuntime {
   }
 
   /** Absolute paths of the host tools the runtime uses, found once at start. */
-  record Tools(String setsid, String unshare, String nsenter, String sh) {
+  record Tools(String setsid, String unshare, String nsenter, String sh, String setpriv) {
     static Optional<Tools> find() {
       String setsid = which("setsid");
       String sh = Files.isExecutable(Path.of("/bin/sh")) ? "/bin/sh" : which("sh");
       if (setsid == null || sh == null) {
         return Optional.empty();
       }
-      return Optional.of(new Tools(setsid, which("unshare"), which("nsenter"), sh));
+      return Optional.of(
+          new Tools(setsid, which("unshare"), which("nsenter"), sh, which("setpriv")));
     }
 
     static String which(String name) {

@@ -26,8 +26,20 @@ import java.util.Set;
  */
 final class StartScript {
   private final List<String> lines = new ArrayList<>();
+  private final String execLine;
 
-  private StartScript() {}
+  private StartScript(String execLine) {
+    this.execLine = execLine;
+  }
+
+  /** The last line, which replaces the shell with the command, the {@code "$@"} parameters. */
+  private static String execLine(List<String> execPrefix) {
+    StringBuilder line = new StringBuilder("exec");
+    for (String word : execPrefix) {
+      line.append(' ').append(quote(word));
+    }
+    return line.append(" \"$@\"").toString();
+  }
 
   /**
    * Builds the script.
@@ -38,10 +50,17 @@ final class StartScript {
    * @param runDir a directory of the instance that exists on the host and contains the tmpfs mount
    *     points
    * @param startError the file that receives the start error message
+   * @param execPrefix the command and options, such as {@code setpriv}'s, that execute the
+   *     container's command; empty to execute it directly
    */
   static String build(
-      List<Path> cgroupProcs, List<Mount> mounts, String workingDir, Path runDir, Path startError) {
-    StartScript script = new StartScript();
+      List<Path> cgroupProcs,
+      List<Mount> mounts,
+      String workingDir,
+      Path runDir,
+      Path startError,
+      List<String> execPrefix) {
+    StartScript script = new StartScript(execLine(execPrefix));
     script.lines.add(
         "fail() { printf '%s' \"$1\" > " + quote(startError.toString()) + "; exit 128; }");
     for (Path procs : cgroupProcs) {
@@ -170,7 +189,7 @@ final class StartScript {
           "exec chroot "
               + quote(prefix)
               + " /bin/sh -c "
-              + quote(String.join("\n", finishLines(workingDir, startError)))
+              + quote(String.join("\n", finishLines(workingDir, startError, script.execLine)))
               + " sh \"$@\"");
     } else {
       script.finish(workingDir);
@@ -215,11 +234,11 @@ final class StartScript {
             + " || fail "
             + quote("cannot change to working directory " + workingDir));
     lines.add(commandCheck());
-    lines.add("exec \"$@\"");
+    lines.add(execLine);
   }
 
   /** The lines that run inside the new root; the start-error path is visible there too. */
-  private static List<String> finishLines(String workingDir, Path startError) {
+  private static List<String> finishLines(String workingDir, Path startError, String execLine) {
     return List.of(
         "fail() { printf '%s' \"$1\" > " + quote(startError.toString()) + "; exit 128; }",
         "cd "
@@ -227,7 +246,7 @@ final class StartScript {
             + " || fail "
             + quote("cannot change to working directory " + workingDir),
         commandCheck(),
-        "exec \"$@\"");
+        execLine);
   }
 
   private static String commandCheck() {

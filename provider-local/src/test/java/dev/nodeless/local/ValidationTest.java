@@ -102,4 +102,36 @@ class ValidationTest extends LocalTestSupport {
       restricted.close();
     }
   }
+
+  @Test
+  void hostAliasesNeedValidAddressesNamesAndNamespaces() {
+    PodLauncher restricted = launcher(Map.of(LocalSettings.MOUNT_NAMESPACES, "false"));
+    try {
+      Pod pod =
+          pod("aliases", shell("main", "true").build())
+              .editSpec()
+              .addNewHostAlias()
+              .withIp("10.0.0.5")
+              .withHostnames("db.internal")
+              .endHostAlias()
+              .addNewHostAlias()
+              .withIp("10.0.0.999")
+              .withHostnames("ok", "Not_A_Name")
+              .endHostAlias()
+              .endSpec()
+              .build();
+
+      List<ValidationProblem> problems = problems(restricted, pod);
+
+      assertThat(problems)
+          .extracting(ValidationProblem::fieldPath)
+          .containsExactlyInAnyOrder(
+              "spec.hostAliases", "spec.hostAliases[1].ip", "spec.hostAliases[1].hostnames[1]");
+      assertThat(problems)
+          .extracting(ValidationProblem::value)
+          .contains("10.0.0.999", "Not_A_Name");
+    } finally {
+      restricted.close();
+    }
+  }
 }

@@ -34,6 +34,29 @@ import org.junit.jupiter.api.Test;
 class VolumeTest extends LocalTestSupport {
 
   @Test
+  void hostAliasesAppearInThePodsOwnHostsFile() throws Exception {
+    String name = "nodeless-" + UUID.randomUUID().toString().substring(0, 8) + ".internal";
+    PodRef ref =
+        launch(
+            pod("aliases", shell("main", "cat /etc/hosts").build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .addNewHostAlias()
+                .withIp("10.1.2.3")
+                .withHostnames(name, "db")
+                .endHostAlias()
+                .endSpec()
+                .build());
+
+    awaitPhase(ref, "Succeeded");
+    String hosts = logs(ref, "main");
+    assertThat(hosts)
+        .startsWith(Files.readString(Path.of("/etc/hosts")).strip())
+        .contains("# Entries added by HostAliases.\n10.1.2.3\t" + name + "\tdb\n");
+    assertThat(Files.readString(Path.of("/etc/hosts"))).doesNotContain(name);
+  }
+
+  @Test
   void emptyDirIsSharedAndPrivateToThePod() {
     String top = "/nodeless-data-" + UUID.randomUUID();
     String nested = "/etc/nodeless-" + UUID.randomUUID() + "/conf";
