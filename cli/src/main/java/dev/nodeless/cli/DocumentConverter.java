@@ -22,7 +22,7 @@ import tools.jackson.databind.exc.MismatchedInputException;
  * document and converts again, so one pass reports every field up to {@link #MAX_PROBLEMS}.
  */
 final class DocumentConverter {
-  /** Bound on the fields reported per document, which also bounds the conversion attempts. */
+  /** Maximum number of fields reported per document, which also limits the conversion attempts. */
   static final int MAX_PROBLEMS = 20;
 
   private static final int MAX_VALUE_CHARS = 60;
@@ -43,7 +43,7 @@ final class DocumentConverter {
   record Conversion(Object object, List<String> problems) {}
 
   /**
-   * Converts the document, which it may change: it removes the fields it reports.
+   * Converts the document. Each field that it reports is removed from the document.
    *
    * @param hideValues whether to leave the values out of the problems, as for a Secret
    */
@@ -54,9 +54,9 @@ final class DocumentConverter {
         Object object = serialization.convertValue(document, KubernetesResource.class);
         return problems.isEmpty() ? new Conversion(object, List.of()) : failed(problems);
       } catch (IllegalArgumentException e) {
-        // KubernetesSerialization wraps Jackson's exception, which holds the field path.
+        // KubernetesSerialization wraps Jackson's exception, which contains the field path.
         if (!(e.getCause() instanceof JacksonException jackson) || jackson.getPath().isEmpty()) {
-          problems.add(e.getMessage().strip());
+          problems.add(String.valueOf(e.getMessage()).strip());
           return failed(problems);
         }
         List<Reference> path = jackson.getPath();

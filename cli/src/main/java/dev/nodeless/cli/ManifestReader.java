@@ -154,7 +154,7 @@ final class ManifestReader {
   }
 
   /**
-   * Returns the file's documents in order, as the maps and lists the parser builds; an empty
+   * Returns the file's documents in order, as the maps and lists that the parser builds. An empty
    * document is {@code null}. JSON is read as one document, or as one per item of a top-level
    * array.
    */
