@@ -2,6 +2,7 @@ package dev.nodeless.local;
 
 import dev.nodeless.PodRef;
 import dev.nodeless.spi.ResolvedContainer;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param log where the instance's output goes
  * @param spec the container as resolved, for runtimes that read its image and security settings
  * @param sandbox the pod's sandbox from {@link ContainerRuntime#createSandbox}
+ * @param podSecurityContext the pod's security context, or {@code null}
  */
 record ContainerLaunch(
     PodRef pod,
@@ -38,7 +40,8 @@ record ContainerLaunch(
     Path runDir,
     LogWriter log,
     ResolvedContainer spec,
-    ContainerRuntime.Sandbox sandbox) {
+    ContainerRuntime.Sandbox sandbox,
+    PodSecurityContext podSecurityContext) {
 
   ContainerLaunch {
     Objects.requireNonNull(pod, "pod");

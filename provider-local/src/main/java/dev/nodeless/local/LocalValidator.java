@@ -3,6 +3,7 @@ package dev.nodeless.local;
 import dev.nodeless.ValidationProblem;
 import dev.nodeless.spi.ResolvedContainer;
 import dev.nodeless.spi.ResolvedPod;
+import dev.nodeless.spi.ResolvedVolume;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HostAlias;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +34,9 @@ import java.util.regex.Pattern;
  * validator has already checked the pod against the Kubernetes API rules.
  */
 final class LocalValidator {
+  /** The largest user or group ID that the API server accepts. */
+  private static final long MAX_ID = Integer.MAX_VALUE;
+
   private static final Set<String> SUPPORTED_VOLUMES =
       Set.of("emptyDir", "configMap", "secret", "downwardAPI", "projected", "hostPath");
   private static final String HOST_RESOURCES_FIX =
@@ -68,6 +73,8 @@ final class LocalValidator {
     for (ResolvedContainer container : pod.containers()) {
       validator.container(container);
     }
+    validator.runAsNonRoot(pod);
+    validator.secretOwners(pod);
     return List.copyOf(validator.problems);
   }
 
@@ -100,7 +107,6 @@ final class LocalValidator {
       if (context.getSupplementalGroups() != null && !context.getSupplementalGroups().isEmpty()) {
         identity(path + ".supplementalGroups", context.getSupplementalGroups());
       }
-      runAsNonRoot(path + ".runAsNonRoot", context.getRunAsNonRoot());
       if (context.getSysctls() != null && !context.getSysctls().isEmpty()) {
         problem(
             path + ".sysctls",
@@ -239,7 +245,6 @@ final class LocalValidator {
       String contextPath = path + ".securityContext";
       identity(contextPath + ".runAsUser", context.getRunAsUser());
       identity(contextPath + ".runAsGroup", context.getRunAsGroup());
-      runAsNonRoot(contextPath + ".runAsNonRoot", context.getRunAsNonRoot());
       capabilities(contextPath + ".capabilities", context.getCapabilities());
       if (Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
         problem(
@@ -438,25 +443,133 @@ final class LocalValidator {
     return valid;
   }
 
+  /** Checks a user or group ID, or a list of group IDs, that a root launcher applies. */
   private void identity(String path, Object value) {
-    if (value != null) {
-      // TODO: honour runAsUser, runAsGroup and groups with setpriv when the launcher is root.
+    if (value == null) {
+      return;
+    }
+    if (!isRoot()) {
       problem(
           path,
           value.toString(),
-          "the local provider runs every process as the launcher's user and group",
-          "remove the field, or launch the pod on a provider that runs containers");
+          "a launcher that is not root runs every process as its own user and group",
+          "remove the field, run the launcher as root, or launch the pod on a provider that runs"
+              + " containers");
+    } else if (!setpriv) {
+      problem(
+          path,
+          value.toString(),
+          "the local provider changes users and groups with util-linux's setpriv, which is not"
+              + " installed",
+          "install setpriv (package util-linux), or remove the field");
+    } else if (value instanceof List<?> ids) {
+      for (int i = 0; i < ids.size(); i++) {
+        idRange(path + "[" + i + "]", (Long) ids.get(i));
+      }
+    } else {
+      idRange(path, (Long) value);
     }
   }
 
-  private void runAsNonRoot(String path, Boolean value) {
-    if (Boolean.TRUE.equals(value) && isRoot()) {
+  private void idRange(String path, Long id) {
+    if (id == null || id < 0 || id > MAX_ID) {
       problem(
           path,
-          "true",
-          "the launcher runs as root, so its processes would run as root",
-          "remove runAsNonRoot, or run the launcher as a user other than root");
+          String.valueOf(id),
+          "must be between 0 and " + MAX_ID,
+          "use a user or group ID in that range");
     }
+  }
+
+  /**
+   * Checks runAsNonRoot against the user each container runs as: its own or the pod's runAsUser,
+   * else the launcher's user. A pod-level runAsNonRoot is reported once, at the pod.
+   */
+  private void runAsNonRoot(ResolvedPod pod) {
+    PodSecurityContext podContext = pod.pod().getSpec().getSecurityContext();
+    boolean podLevelReported = false;
+    List<ResolvedContainer> all = new ArrayList<>(pod.initContainers());
+    all.addAll(pod.containers());
+    for (ResolvedContainer resolved : all) {
+      SecurityContext context = resolved.container().getSecurityContext();
+      Boolean own = context == null ? null : context.getRunAsNonRoot();
+      boolean nonRoot =
+          own != null
+              ? own
+              : podContext != null && Boolean.TRUE.equals(podContext.getRunAsNonRoot());
+      if (!nonRoot) {
+        continue;
+      }
+      Long uid = Privileges.RunAs.of(podContext, context).uid();
+      boolean root = uid == null ? isRoot() : uid == 0;
+      if (!root) {
+        continue;
+      }
+      String rule =
+          uid == null
+              ? "the launcher runs as root, so the processes of "
+                  + resolved.fieldPath()
+                  + " would run as root"
+              : "runAsUser 0 runs the processes of " + resolved.fieldPath() + " as root";
+      String fix = "set runAsUser to a user ID other than 0, or remove runAsNonRoot";
+      if (own != null) {
+        problem(resolved.fieldPath() + ".securityContext.runAsNonRoot", "true", rule, fix);
+      } else if (!podLevelReported) {
+        podLevelReported = true;
+        problem("spec.securityContext.runAsNonRoot", "true", rule, fix);
+      }
+    }
+  }
+
+  /**
+   * Checks that each secret volume can be made readable to the containers that mount it. Secret
+   * files stay readable by their owner only, so without an fsGroup every container that mounts one
+   * must run as root or as the same user.
+   */
+  private void secretOwners(ResolvedPod pod) {
+    PodSpec spec = pod.pod().getSpec();
+    PodSecurityContext podContext = spec.getSecurityContext();
+    if (spec.getVolumes() == null || (podContext != null && podContext.getFsGroup() != null)) {
+      return;
+    }
+    for (int i = 0; i < spec.getVolumes().size(); i++) {
+      String name = spec.getVolumes().get(i).getName();
+      ResolvedVolume volume = pod.volumes().get(name);
+      if (volume == null || !volume.secret()) {
+        continue;
+      }
+      Set<Long> users = secretReaders(pod, name);
+      if (users.size() > 1) {
+        problem(
+            "spec.volumes[" + i + "]",
+            name,
+            "containers that run as different users "
+                + users
+                + " mount this secret volume, whose"
+                + " files only their owner may read",
+            "set spec.securityContext.fsGroup, which makes the files readable by that group");
+      }
+    }
+  }
+
+  /** Returns the users other than root that the containers mounting the volume run as. */
+  static Set<Long> secretReaders(ResolvedPod pod, String volumeName) {
+    PodSecurityContext podContext = pod.pod().getSpec().getSecurityContext();
+    Set<Long> users = new TreeSet<>();
+    List<ResolvedContainer> all = new ArrayList<>(pod.initContainers());
+    all.addAll(pod.containers());
+    for (ResolvedContainer resolved : all) {
+      Container container = resolved.container();
+      boolean mounts =
+          container.getVolumeMounts() != null
+              && container.getVolumeMounts().stream()
+                  .anyMatch(mount -> volumeName.equals(mount.getName()));
+      Long uid = Privileges.RunAs.of(podContext, container.getSecurityContext()).uid();
+      if (mounts && uid != null && uid != 0) {
+        users.add(uid);
+      }
+    }
+    return users;
   }
 
   private void confinement(String path, String seccomp, String appArmor, boolean seLinux) {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HostAlias;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -41,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -267,6 +270,52 @@ final class PodSupervisor {
     if (hostFiles && hasHostAliases()) {
       writeHosts();
     }
+    if (hostFiles) {
+      shareVolumes(volumes);
+    }
+  }
+
+  /**
+   * Gives the containers' users access to the volumes the provider wrote, as the kubelet does. With
+   * an fsGroup, every such volume belongs to that group, its directories get the setgid bit so that
+   * new files join the group too, and secret files become readable by the group. Without one, a
+   * secret volume belongs to the one user other than root that mounts it, if any.
+   */
+  private void shareVolumes(List<Volume> volumes) throws IOException {
+    PodSecurityContext context = pod.getSpec().getSecurityContext();
+    Long fsGroup = context == null ? null : context.getFsGroup();
+    for (Volume volume : volumes) {
+      if (volume.getHostPath() != null) {
+        continue;
+      }
+      Path root = dir.volume(volume.getName());
+      ResolvedVolume files = resolved.volumes().get(volume.getName());
+      boolean secret = files != null && files.secret();
+      if (fsGroup != null) {
+        try (Stream<Path> paths = Files.walk(root)) {
+          for (Path path : (Iterable<Path>) paths::iterator) {
+            Files.setAttribute(path, "unix:gid", fsGroup.intValue(), LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) Files.getAttribute(path, "unix:mode");
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+              mode |= 02000 | (secret ? 0050 : 0);
+            } else if (secret) {
+              mode |= 0040;
+            }
+            Files.setAttribute(path, "unix:mode", mode & 07777);
+          }
+        }
+      } else if (secret) {
+        Set<Long> readers = LocalValidator.secretReaders(resolved, volume.getName());
+        if (readers.size() == 1) {
+          int uid = readers.iterator().next().intValue();
+          try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+              Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            }
+          }
+        }
+      }
+    }
   }
 
   private boolean hasHostAliases() {
@@ -439,7 +488,8 @@ final class PodSupervisor {
               dir.runDir(instanceId),
               log,
               spec,
-              sandbox);
+              sandbox,
+              pod.getSpec().getSecurityContext());
       instance = runtime.start(launch);
       run.waitingReason = null;
     } catch (ContainerWaitingException e) {

@@ -1,23 +1,30 @@
 package dev.nodeless.local;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Turns a container's {@code allowPrivilegeEscalation: false} and {@code capabilities} into the
- * options of util-linux's {@code setpriv}, which applies them to itself and then executes the
- * container's command.
+ * Turns a container's user and groups, {@code allowPrivilegeEscalation: false} and {@code
+ * capabilities} into the options of util-linux's {@code setpriv}, which applies them to itself and
+ * then executes the container's command.
  *
  * <p>Host processes start with the launcher's capabilities, which for a root launcher is every
  * capability. Dropping removes a capability from the bounding set, so that neither the command nor
  * any program it executes regains it. The inheritable set is cleared, which clears the ambient set.
  * As in containerd, a dropped {@code ALL} removes every capability before the added ones are kept,
  * and a capability both added and dropped by name is dropped. Adding gives nothing beyond what the
- * launcher has.
+ * launcher has. A container that runs as a user other than root keeps its added capabilities as
+ * ambient ones, which survive the change of user.
  */
 final class Privileges {
   /** The capability names of capabilities(7), without the {@code CAP_} prefix. */
@@ -86,27 +93,108 @@ final class Privileges {
   /**
    * Returns the {@code setpriv} options for a container, ending with {@code --}; empty when the
    * container needs none. Assumes that {@link LocalValidator} accepted the container.
+   *
+   * @param pod the pod's security context, or {@code null}
+   * @param container the container's security context, or {@code null}
    */
-  static List<String> setprivOptions(SecurityContext context) {
-    if (context == null) {
-      return List.of();
-    }
+  static List<String> setprivOptions(PodSecurityContext pod, SecurityContext container) {
+    RunAs runAs = RunAs.of(pod, container);
     List<String> options = new ArrayList<>();
-    if (Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
+
+    // Identity first: setpriv changes IDs before it applies the capability sets.
+    if (runAs.uid() != null) {
+      options.add("--reuid=" + runAs.uid());
+    }
+    if (runAs.gid() != null) {
+      options.add("--regid=" + runAs.gid());
+    }
+    if (runAs.changes()) {
+      options.add(
+          runAs.groups().isEmpty()
+              ? "--clear-groups"
+              : "--groups="
+                  + String.join(",", runAs.groups().stream().map(String::valueOf).toList()));
+    }
+    if (container != null && Boolean.FALSE.equals(container.getAllowPrivilegeEscalation())) {
       options.add("--no-new-privs");
     }
-    String bounding = boundingSet(context.getCapabilities());
-    if (bounding != null) {
-      options.add("--bounding-set");
-      options.add(bounding);
-      options.add("--inh-caps");
-      options.add("-all");
+
+    Capabilities capabilities = container == null ? null : container.getCapabilities();
+    String bounding = boundingSet(capabilities);
+    // A process whose user IDs all become non-zero loses every capability, unless it is ambient.
+    List<String> ambient =
+        runAs.uid() != null && runAs.uid() != 0 ? ambientSet(capabilities) : List.of();
+    if (bounding != null || !ambient.isEmpty()) {
+      if (bounding != null) {
+        options.add("--bounding-set=" + bounding);
+      }
+      StringBuilder inheritable = new StringBuilder("-all");
+      ambient.forEach(name -> inheritable.append(",+").append(name));
+      options.add("--inh-caps=" + inheritable);
+      if (!ambient.isEmpty()) {
+        options.add(
+            "--ambient-caps="
+                + String.join(",", ambient.stream().map(name -> "+" + name).toList()));
+      }
     }
     if (options.isEmpty()) {
       return List.of();
     }
     options.add("--");
     return List.copyOf(options);
+  }
+
+  /**
+   * The user, group and supplementary groups a container runs as, from its own and its pod's
+   * security context. Each {@code null} keeps the launcher's.
+   *
+   * @param uid {@code runAsUser}
+   * @param gid {@code runAsGroup}; when only the user is given, that user's group in the host's
+   *     {@code /etc/passwd}, or 0 when it has no entry there, as containerd does with an image's
+   * @param groups {@code supplementalGroups}, then {@code fsGroup}
+   */
+  record RunAs(Long uid, Long gid, List<Long> groups) {
+    static RunAs of(PodSecurityContext pod, SecurityContext container) {
+      Long uid = container == null ? null : container.getRunAsUser();
+      if (uid == null && pod != null) {
+        uid = pod.getRunAsUser();
+      }
+      Long gid = container == null ? null : container.getRunAsGroup();
+      if (gid == null && pod != null) {
+        gid = pod.getRunAsGroup();
+      }
+      if (gid == null && uid != null) {
+        gid = primaryGroup(uid);
+      }
+      Set<Long> groups = new LinkedHashSet<>();
+      if (pod != null && pod.getSupplementalGroups() != null) {
+        groups.addAll(pod.getSupplementalGroups());
+      }
+      if (pod != null && pod.getFsGroup() != null) {
+        groups.add(pod.getFsGroup());
+      }
+      return new RunAs(uid, gid, List.copyOf(groups));
+    }
+
+    /** Returns whether the container runs with other IDs or groups than the launcher. */
+    boolean changes() {
+      return uid != null || gid != null || !groups.isEmpty();
+    }
+  }
+
+  /** Returns the group of the user's entry in the host's {@code /etc/passwd}, or 0 without one. */
+  static long primaryGroup(long uid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+        String[] fields = line.split(":", -1);
+        if (fields.length > 3 && fields[2].equals(Long.toString(uid))) {
+          return Long.parseLong(fields[3]);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // No readable entry: the same as no entry.
+    }
+    return 0;
   }
 
   /**
@@ -133,6 +221,19 @@ final class Privileges {
       }
     }
     return changes.isEmpty() ? null : String.join(",", changes);
+  }
+
+  /** Returns the added capabilities that are not dropped by name, in setpriv's lower case. */
+  private static List<String> ambientSet(Capabilities capabilities) {
+    if (capabilities == null) {
+      return List.of();
+    }
+    List<String> add = names(capabilities.getAdd());
+    List<String> drop = names(capabilities.getDrop());
+    Set<String> kept = new TreeSet<>(add.contains("ALL") ? CAPABILITIES : Set.copyOf(add));
+    kept.remove("ALL");
+    kept.removeAll(drop);
+    return kept.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
   }
 
   private static List<String> names(List<String> raw) {

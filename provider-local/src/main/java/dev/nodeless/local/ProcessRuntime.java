@@ -173,12 +173,13 @@ final class ProcessRuntime implements ContainerRuntime {
   }
 
   /**
-   * The {@code setpriv} command and options that apply the container's no_new_privs and
-   * capabilities, or an empty list when it asks for neither.
+   * The {@code setpriv} command and options that apply the container's user, groups, no_new_privs
+   * and capabilities, or an empty list when it needs none of them.
    */
   private List<String> privileges(ContainerLaunch launch) {
     List<String> options =
-        Privileges.setprivOptions(launch.spec().container().getSecurityContext());
+        Privileges.setprivOptions(
+            launch.podSecurityContext(), launch.spec().container().getSecurityContext());
     if (options.isEmpty()) {
       return List.of();
     }

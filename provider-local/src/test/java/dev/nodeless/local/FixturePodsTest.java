@@ -220,11 +220,13 @@ class FixturePodsTest {
                 "spec.containers[0].securityContext.capabilities"));
     TABLE.put(
         "pods/security/security-context.yaml",
-        rejected(
-            "processes run as the launcher's user",
-            "spec.securityContext.runAsUser",
-            "spec.securityContext.fsGroup",
-            COMMAND));
+        LocalValidator.isRoot()
+            ? rejected(noEntrypoint + "; a root launcher runs it as user 1000", COMMAND)
+            : rejected(
+                "a launcher that is not root runs processes as its own user",
+                "spec.securityContext.runAsUser",
+                "spec.securityContext.fsGroup",
+                COMMAND));
     TABLE.put("pods/share-process-namespace.yaml", rejected(noEntrypoint, COMMAND));
     TABLE.put("pods/storage/projected.yaml", rejected(args, COMMAND));
     TABLE.put(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
 import dev.nodeless.PodValidationException;
 import dev.nodeless.ValidationProblem;
@@ -184,5 +185,134 @@ class PrivilegesTest extends LocalTestSupport {
             "spec.containers[0].securityContext.capabilities.drop[1]");
     assertThat(problems).extracting(ValidationProblem::value).contains("NET_BIND", "SYS_ADMN");
     assertThat(problems.get(0).fix()).contains("NET_BIND_SERVICE");
+  }
+
+  @Test
+  void podRunsAsItsUserAndGroups() {
+    assumeTrue(LocalValidator.isRoot(), "only a root launcher can change users");
+    launcher.close();
+    launcher =
+        PodLauncher.builder()
+            .providerName("local")
+            .setting(LocalSettings.STATE_DIR, stateDir.toString())
+            .setting(ContainerSettings.RUNTIME, ContainerSettings.PROCESS)
+            .resolver(fixtureResolver())
+            .build();
+    String script =
+        "id -u; id -g; id -G; touch /data/made && stat -c %g /data/made; cat /secret/username;"
+            + " echo; grep -E '^CapEff:' /proc/self/status";
+    Pod pod =
+        pod(
+                "run-as",
+                shell("main", script)
+                    .withVolumeMounts(
+                        new VolumeMountBuilder().withName("data").withMountPath("/data").build(),
+                        new VolumeMountBuilder()
+                            .withName("secret")
+                            .withMountPath("/secret")
+                            .build())
+                    .withSecurityContext(
+                        new SecurityContextBuilder()
+                            .withRunAsGroup(3000L)
+                            .withNewCapabilities()
+                            .withDrop("ALL")
+                            .withAdd("NET_BIND_SERVICE")
+                            .endCapabilities()
+                            .build())
+                    .build())
+            .editSpec()
+            .withRestartPolicy("Never")
+            .withNewSecurityContext()
+            .withRunAsUser(1000L)
+            .withRunAsNonRoot(true)
+            .withSupplementalGroups(4000L)
+            .withFsGroup(2000L)
+            .endSecurityContext()
+            .withVolumes(
+                new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build(),
+                new VolumeBuilder()
+                    .withName("secret")
+                    .withNewSecret()
+                    .withSecretName("test-secret")
+                    .endSecret()
+                    .build())
+            .endSpec()
+            .build();
+
+    PodRef ref = launch(pod);
+
+    awaitPhase(ref, "Succeeded");
+    assertThat(logs(ref, "main").lines())
+        .containsExactly(
+            "1000",
+            "3000",
+            "3000 2000 4000",
+            "2000",
+            "my-app",
+            "CapEff:\t" + NET_BIND_SERVICE_ONLY);
+  }
+
+  @Test
+  void invalidUserChangesAreRejected() {
+    assumeTrue(LocalValidator.isRoot(), "a launcher that is not root rejects every user change");
+    Pod pod =
+        pod(
+                "bad-users",
+                shell("a", "true")
+                    .withVolumeMounts(
+                        new VolumeMountBuilder().withName("secret").withMountPath("/s").build())
+                    .withSecurityContext(new SecurityContextBuilder().withRunAsUser(1001L).build())
+                    .build(),
+                shell("b", "true")
+                    .withVolumeMounts(
+                        new VolumeMountBuilder().withName("secret").withMountPath("/s").build())
+                    .withSecurityContext(
+                        new SecurityContextBuilder()
+                            .withRunAsUser(0L)
+                            .withRunAsNonRoot(true)
+                            .withRunAsGroup(-5L)
+                            .build())
+                    .build(),
+                // Runs as the pod's user 1002, so two users other than root read the secret.
+                shell("c", "true")
+                    .withVolumeMounts(
+                        new VolumeMountBuilder().withName("secret").withMountPath("/s").build())
+                    .build())
+            .editSpec()
+            .withNewSecurityContext()
+            .withRunAsUser(1002L)
+            .withSupplementalGroups(7L, 4_294_967_296L)
+            .endSecurityContext()
+            .withVolumes(
+                new VolumeBuilder()
+                    .withName("secret")
+                    .withNewSecret()
+                    .withSecretName("test-secret")
+                    .endSecret()
+                    .build())
+            .endSpec()
+            .build();
+    PodLauncher resolving =
+        PodLauncher.builder()
+            .providerName("local")
+            .setting(LocalSettings.STATE_DIR, stateDir.resolve("other").toString())
+            .setting(ContainerSettings.RUNTIME, ContainerSettings.PROCESS)
+            .resolver(fixtureResolver())
+            .build();
+    try {
+      CompletionException error =
+          catchThrowableOfType(CompletionException.class, () -> resolving.launch(pod).join());
+
+      assertThat(error).isNotNull();
+      assertThat(((PodValidationException) error.getCause()).problems())
+          .extracting(ValidationProblem::fieldPath)
+          .containsExactlyInAnyOrder(
+              "spec.securityContext.supplementalGroups[1]",
+              "spec.containers[1].securityContext.runAsGroup",
+              "spec.containers[1].securityContext.runAsNonRoot",
+              "spec.volumes[0]");
+    } finally {
+      resolving.close();
+    }
   }
 }
