@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 /** Options that choose the provider and where it keeps its pods, shared by every subcommand. */
 final class LauncherOptions {
   static final String STATE_DIR_SETTING = "local.stateDir";
+  static final String LOCAL_PROVIDER = "local";
 
   @Option(
       names = "--state-dir",

@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +43,11 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    Optional<Path> missing = StateDirectory.missing(launcherOptions);
+    if (missing.isPresent()) {
+      // Reading a directory that does not exist must not create it, so no launcher is built.
+      return printNoPods(out, "state directory " + missing.get() + " does not exist");
+    }
     try (PodLauncher launcher = launcherOptions.build(ReferenceResolver.none())) {
       List<PodRef> pods = launcher.list();
       if (output != OutputFormat.text) {
@@ -53,9 +60,7 @@ final class ListCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       if (pods.isEmpty()) {
-        spec.commandLine().getErr().println("no pods");
-        spec.commandLine().getErr().flush();
-        return ExitCodes.OK;
+        return printNoPods(out, null);
       }
       out.println(
           String.format(ROW, "NAMESPACE", "NAME", "UID", "STATUS", "READY", "RESTARTS", "AGE"));
@@ -80,5 +85,23 @@ final class ListCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
+  }
+
+  /**
+   * Prints an empty list in the output format: a note on stderr for text, an empty {@code List}
+   * document for json and yaml.
+   *
+   * @param reason why there are no pods, or {@code null}
+   */
+  private int printNoPods(PrintWriter out, String reason) {
+    if (output != OutputFormat.text) {
+      out.println(PodDocuments.render(output, List.of(), new KubernetesSerialization()));
+      out.flush();
+    } else {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(reason == null ? "no pods" : "no pods: " + reason);
+      err.flush();
+    }
+    return ExitCodes.OK;
   }
 }

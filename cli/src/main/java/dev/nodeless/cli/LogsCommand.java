@@ -14,10 +14,12 @@ import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,6 +78,10 @@ final class LogsCommand implements Callable<Integer> {
     if (tail != null && tail < 0) {
       throw new CliException(
           ExitCodes.INVALID_INPUT, "--tail " + tail + " is negative; give a number of lines >= 0");
+    }
+    Optional<Path> missing = StateDirectory.missing(launcherOptions);
+    if (missing.isPresent()) {
+      throw StateDirectory.podNotFound(pod, missing.get());
     }
     Console console = new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), false);
     try (PodLauncher launcher = launcherOptions.build(ReferenceResolver.none())) {

@@ -13,7 +13,9 @@ final class ManifestFiles {
       required = true,
       arity = "1..*",
       paramLabel = "FILE",
-      description = "Manifest file, YAML (several documents allowed) or JSON; - reads stdin.")
+      description =
+          "Manifest file, YAML (several documents allowed) or JSON; - reads stdin. A directory"
+              + " contributes its .yaml, .yml and .json files in name order, not recursing.")
   List<String> files;
 
   /**
@@ -21,8 +23,9 @@ final class ManifestFiles {
    * the console's stderr.
    *
    * @param verb what the subcommand does with the pods, such as {@code run}, for the error message
-   * @throws CliException with exit code 2 when a file is missing or unreadable, two pods share a
-   *     namespace and name, or the files contain no pod
+   * @throws CliException with exit code 2 when a file is missing, unreadable or invalid, a
+   *     directory contains no manifest, two pods share a namespace and name, or the files contain
+   *     no pod
    */
   Manifests readPods(
       KubernetesSerialization serialization, InputStream stdin, Console console, String verb) {

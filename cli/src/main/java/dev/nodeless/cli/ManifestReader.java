@@ -1,6 +1,7 @@
 package dev.nodeless.cli;
 
 import dev.nodeless.ReferenceResolver;
+import dev.nodeless.cli.DocumentConverter.Conversion;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
@@ -20,14 +21,20 @@ import io.fabric8.kubernetes.api.model.runtime.RawExtension;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Reads manifests (multi-document YAML or JSON, {@code -} for stdin) and sorts their objects into
@@ -37,9 +44,13 @@ import java.util.function.Consumer;
 final class ManifestReader {
   static final String STDIN = "-";
 
+  /** The file names that {@code kubectl apply -f DIR} reads from a directory. */
+  private static final Pattern MANIFEST_NAME = Pattern.compile(".*\\.(yaml|yml|json)");
+
   private final KubernetesSerialization serialization;
   private final InputStream stdin;
   private final Consumer<String> notes;
+  private final DocumentConverter converter;
 
   /**
    * @param notes receives one line per workload turned into a pod and per ignored object
@@ -48,6 +59,7 @@ final class ManifestReader {
     this.serialization = serialization;
     this.stdin = stdin;
     this.notes = notes;
+    this.converter = new DocumentConverter(serialization);
   }
 
   /** A pod to run and where it came from, such as {@code job.yaml (Job pi)}. */
@@ -57,22 +69,37 @@ final class ManifestReader {
   record Manifests(List<PodSource> pods, List<HasMetadata> references) {}
 
   /**
-   * Reads every file.
+   * Reads every file. A directory contributes its files ending in .yaml, .yml or .json, in name
+   * order and without recursing, as {@code kubectl apply -f DIR} reads it.
    *
-   * @throws CliException with exit code 2 when a file is missing or unreadable, or two pods share a
-   *     namespace and name
+   * @throws CliException with exit code 2 when a file is missing, unreadable or invalid, a
+   *     directory contains no manifest, or two pods share a namespace and name. The message lists
+   *     every invalid field of every file.
    */
   Manifests read(List<String> files) {
     List<PodSource> pods = new ArrayList<>();
     List<HasMetadata> references = new ArrayList<>();
-    for (String file : files) {
-      List<Object> objects = parse(file);
-      if (objects.isEmpty()) {
+    List<String> problems = new ArrayList<>();
+    for (String file : expand(files)) {
+      List<Object> documents = parse(file);
+      if (documents.stream().allMatch(document -> document == null)) {
         notes.accept("note: " + file + " contains no objects");
       }
-      for (int i = 0; i < objects.size(); i++) {
-        sort(objects.get(i), file, i + 1, pods, references);
+      for (int i = 0; i < documents.size(); i++) {
+        if (documents.get(i) != null) {
+          sort(documents.get(i), file, i + 1, pods, references, problems);
+        }
       }
+    }
+    if (!problems.isEmpty()) {
+      throw new CliException(
+          ExitCodes.INVALID_INPUT,
+          "invalid manifest: "
+              + problems.size()
+              + (problems.size() == 1 ? " problem" : " problems")
+              + "\n  - "
+              + String.join("\n  - ", problems)
+              + "\nNothing was started. Fix the fields above and run again.");
     }
     rejectDuplicates(pods);
     return new Manifests(List.copyOf(pods), List.copyOf(references));
@@ -91,42 +118,82 @@ final class ManifestReader {
     }
   }
 
+  /** Replaces each directory by its manifest files, sorted by name. */
+  private static List<String> expand(List<String> files) {
+    List<String> expanded = new ArrayList<>();
+    for (String file : files) {
+      Path path = Path.of(file);
+      if (STDIN.equals(file) || !Files.isDirectory(path)) {
+        expanded.add(file);
+        continue;
+      }
+      List<String> manifests;
+      try (Stream<Path> children = Files.list(path)) {
+        manifests =
+            children
+                .filter(Files::isRegularFile)
+                .filter(child -> MANIFEST_NAME.matcher(child.getFileName().toString()).matches())
+                .sorted(Comparator.comparing(child -> child.getFileName().toString()))
+                .map(Path::toString)
+                .toList();
+      } catch (IOException e) {
+        throw new CliException(
+            ExitCodes.INVALID_INPUT, "cannot list directory " + file + ": " + e.getMessage(), e);
+      }
+      if (manifests.isEmpty()) {
+        throw new CliException(
+            ExitCodes.INVALID_INPUT,
+            "directory "
+                + file
+                + " contains no file ending in .yaml, .yml or .json; give a directory with"
+                + " manifests, or name the files with -f");
+      }
+      expanded.addAll(manifests);
+    }
+    return expanded;
+  }
+
+  /**
+   * Returns the file's documents in order, as the maps and lists that the parser builds. An empty
+   * document is {@code null}. JSON is read as one document, or as one per item of a top-level
+   * array.
+   */
   private List<Object> parse(String file) {
-    Object parsed;
+    String text;
     try (InputStream in = open(file)) {
-      parsed = serialization.unmarshal(in);
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new CliException(
           ExitCodes.INVALID_INPUT, "file " + file + " not found; check the path given to -f");
     } catch (IOException e) {
       throw new CliException(
           ExitCodes.INVALID_INPUT, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+    List<Object> documents = new ArrayList<>();
+    try {
+      String start = text.stripLeading();
+      if (start.startsWith("{") || start.startsWith("[")) {
+        Object json = serialization.unmarshal(text, Object.class);
+        if (json instanceof List<?> items) {
+          documents.addAll(items);
+        } else {
+          documents.add(json);
+        }
+      } else {
+        new Load(LoadSettings.builder().build()).loadAllFromString(text).forEach(documents::add);
+      }
     } catch (RuntimeException e) {
-      // The YAML parser reports the line and column of the first syntax error.
+      // Both parsers report the line and column of the first syntax error.
       throw new CliException(
           ExitCodes.INVALID_INPUT,
           "cannot parse "
               + file
               + ": "
-              + e.getMessage().strip()
+              + String.valueOf(e.getMessage()).strip()
               + "\nFix the YAML or JSON syntax at the position shown.",
           e);
     }
-    List<Object> objects = new ArrayList<>();
-    if (parsed instanceof KubernetesList list) {
-      objects.addAll(list.getItems());
-    } else if (parsed instanceof List<?> list) {
-      for (Object item : list) {
-        if (item instanceof KubernetesList nested) {
-          objects.addAll(nested.getItems());
-        } else if (item != null) {
-          objects.add(item);
-        }
-      }
-    } else if (parsed != null) {
-      objects.add(parsed);
-    }
-    return objects;
+    return documents;
   }
 
   private InputStream open(String file) throws IOException {
@@ -147,24 +214,53 @@ final class ManifestReader {
     return Files.newInputStream(Path.of(file));
   }
 
+  @SuppressWarnings("unchecked")
   private void sort(
-      Object parsed,
+      Object document,
       String file,
-      int document,
+      int index,
       List<PodSource> pods,
-      List<HasMetadata> references) {
-    if (!(parsed instanceof HasMetadata object) || parsed instanceof RawExtension) {
-      throw new CliException(
-          ExitCodes.INVALID_INPUT,
-          "object "
-              + document
-              + " in "
-              + file
-              + " has no apiVersion and kind; add them, such as apiVersion: v1 and kind: Pod");
+      List<HasMetadata> references,
+      List<String> problems) {
+    String place = file + ", document " + index;
+    if (!(document instanceof Map<?, ?> map) || map.get("kind") == null) {
+      problems.add(
+          place + " has no apiVersion and kind; add them, such as apiVersion: v1 and kind: Pod");
+      return;
     }
+    Object kind = map.get("kind");
+    Object metadata = map.get("metadata");
+    Object name = metadata instanceof Map<?, ?> meta ? meta.get("name") : null;
+    place += " (" + kind + " " + (name == null ? "(unnamed)" : name) + ")";
+    Conversion conversion =
+        converter.convert((Map<String, Object>) document, "Secret".equals(kind));
+    if (!conversion.problems().isEmpty()) {
+      for (String problem : conversion.problems()) {
+        problems.add(place + ": " + problem);
+      }
+      return;
+    }
+    if (conversion.object() instanceof KubernetesList list) {
+      List<HasMetadata> items = list.getItems() == null ? List.of() : list.getItems();
+      for (int i = 0; i < items.size(); i++) {
+        HasMetadata item = items.get(i);
+        if (item != null) {
+          sortObject(item, file + ", document " + index + ", item " + (i + 1), pods, references);
+        }
+      }
+    } else if (conversion.object() instanceof HasMetadata object
+        && !(conversion.object() instanceof RawExtension)) {
+      sortObject(object, file + ", document " + index, pods, references);
+    } else {
+      problems.add(place + " is not a Kubernetes object; check its apiVersion and kind");
+    }
+  }
+
+  private void sortObject(
+      HasMetadata object, String place, List<PodSource> pods, List<HasMetadata> references) {
     String described = object.getKind() + " " + nameOf(object);
     if (object instanceof Pod pod) {
-      pods.add(new PodSource(new PodBuilder(pod).build(), file + " (" + described + ")"));
+      pods.add(new PodSource(new PodBuilder(pod).build(), place + " (" + described + ")"));
     } else if (object instanceof ConfigMap || object instanceof Secret) {
       references.add(object);
     } else {
@@ -174,7 +270,7 @@ final class ManifestReader {
             "ignored: "
                 + described
                 + " in "
-                + file
+                + place
                 + " (nodeless runs only pods and the pod templates of workloads)");
         return;
       }
@@ -183,7 +279,7 @@ final class ManifestReader {
           "note: "
               + described
               + " in "
-              + file
+              + place
               + " runs as one pod, "
               + namespaceOf(pod.getMetadata())
               + "/"
@@ -193,7 +289,7 @@ final class ManifestReader {
               + " and the other "
               + object.getKind()
               + " fields are ignored");
-      pods.add(new PodSource(pod, file + " (" + described + ")"));
+      pods.add(new PodSource(pod, place + " (" + described + ")"));
     }
   }
 
@@ -249,8 +345,10 @@ final class ManifestReader {
     return "replicas";
   }
 
+  /** Rejects pods that share a namespace and name, listing every such pair at once. */
   private static void rejectDuplicates(List<PodSource> pods) {
     Map<String, PodSource> seen = new HashMap<>();
+    List<String> duplicates = new ArrayList<>();
     for (PodSource source : pods) {
       ObjectMeta meta = source.pod().getMetadata();
       if (meta == null || meta.getName() == null) {
@@ -259,16 +357,18 @@ final class ManifestReader {
       String key = namespaceOf(meta) + "/" + meta.getName();
       PodSource previous = seen.putIfAbsent(key, source);
       if (previous != null) {
-        throw new CliException(
-            ExitCodes.INVALID_INPUT,
+        duplicates.add(
             "pod "
                 + key
                 + " is defined twice, by "
                 + previous.origin()
                 + " and by "
                 + source.origin()
-                + "; rename one of them");
+                + "; rename one of them (metadata.name), or put it in another namespace");
       }
+    }
+    if (!duplicates.isEmpty()) {
+      throw new CliException(ExitCodes.INVALID_INPUT, String.join("\n", duplicates));
     }
   }
 

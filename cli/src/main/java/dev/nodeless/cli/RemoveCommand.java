@@ -4,10 +4,12 @@ import dev.nodeless.PodLauncher;
 import dev.nodeless.PodPhases;
 import dev.nodeless.PodRef;
 import dev.nodeless.ReferenceResolver;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,14 @@ final class RemoveCommand implements java.util.concurrent.Callable<Integer> {
     }
     Duration grace = force ? Duration.ZERO : gracePeriod;
     Console console = new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), false);
+    Optional<Path> missingDirectory = StateDirectory.missing(launcherOptions);
+    if (missingDirectory.isPresent()) {
+      for (String argument : pods) {
+        console.err(
+            "error: " + StateDirectory.podNotFound(argument, missingDirectory.get()).getMessage());
+      }
+      return ExitCodes.NOT_FOUND;
+    }
     try (PodLauncher launcher = launcherOptions.build(ReferenceResolver.none())) {
       List<PodRef> known = launcher.list();
       Set<PodRef> targets = new LinkedHashSet<>();

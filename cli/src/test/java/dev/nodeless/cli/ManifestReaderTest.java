@@ -186,10 +186,10 @@ class ManifestReaderTest {
 
     assertThatThrownBy(() -> read(file.toString()))
         .isInstanceOf(CliException.class)
-        .hasMessage(
-            "object 1 in "
-                + file
-                + " has no apiVersion and kind; add them, such as apiVersion: v1 and kind: Pod");
+        .hasMessageContaining(
+            file
+                + ", document 1 has no apiVersion and kind; add them, such as apiVersion: v1 and"
+                + " kind: Pod");
   }
 
   @Test
@@ -203,7 +203,148 @@ class ManifestReaderTest {
             CliException.class,
             error -> assertThat(error.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT))
         .hasMessageContaining("pod default/twin is defined twice")
+        .hasMessageContaining("by " + first + ", document 1 (Pod twin)")
+        .hasMessageContaining("by " + second + ", document 1 (Pod twin)")
         .hasMessageContaining("rename one of them");
+  }
+
+  @Test
+  void everyDuplicateIsListed() throws IOException {
+    String pods =
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: one}
+        spec: {containers: []}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: two, namespace: ns}
+        spec: {containers: []}
+        """;
+    Path first = write("a.yaml", pods);
+    Path second = write("b.yaml", pods);
+
+    assertThatThrownBy(() -> read(first.toString(), second.toString()))
+        .hasMessageContaining(
+            "pod default/one is defined twice, by "
+                + first
+                + ", document 1 (Pod one) and by "
+                + second
+                + ", document 1 (Pod one)")
+        .hasMessageContaining(
+            "pod ns/two is defined twice, by "
+                + first
+                + ", document 2 (Pod two) and by "
+                + second
+                + ", document 2 (Pod two)");
+  }
+
+  @Test
+  void stringWhereListBelongsNamesEveryField() throws IOException {
+    Path file =
+        write(
+            "shapes.yaml",
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: a}
+            spec:
+              containers:
+              - name: c
+                image: busybox
+                command: "sleep 10"
+                args: "-v"
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: b}
+            spec:
+              containers: web
+            """);
+    Path other =
+        write(
+            "other.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: c}\n"
+                + "spec: {containers: [{name: x, image: busybox, command: sh}]}\n");
+
+    assertThatThrownBy(() -> read(file.toString(), other.toString()))
+        .isInstanceOfSatisfying(
+            CliException.class,
+            error -> assertThat(error.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT))
+        .hasMessageStartingWith("invalid manifest: 4 problems")
+        .hasMessageContaining(
+            file
+                + ", document 1 (Pod a): spec.containers[0].command is the string \"sleep 10\","
+                + " but must be a list of strings; write a list, such as command:"
+                + " [\"sleep\", \"10\"]")
+        .hasMessageContaining(
+            file
+                + ", document 1 (Pod a): spec.containers[0].args is the string \"-v\", but must"
+                + " be a list of strings; write a list, such as args: [\"-v\"]")
+        .hasMessageContaining(
+            file
+                + ", document 2 (Pod b): spec.containers is the string \"web\", but must be a"
+                + " list of Container objects")
+        .hasMessageContaining(
+            other + ", document 1 (Pod c): spec.containers[0].command is the string \"sh\"")
+        .hasMessageEndingWith("Nothing was started. Fix the fields above and run again.")
+        .message()
+        .doesNotContain("Exception")
+        .doesNotContain("fabric8");
+  }
+
+  @Test
+  void secretValueStaysOutOfError() throws IOException {
+    Path file =
+        write(
+            "secret.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: hunter2-password\n");
+
+    assertThatThrownBy(() -> read(file.toString()))
+        .hasMessageContaining(file + ", document 1 (Secret s): stringData is a value (hidden")
+        .hasMessageContaining("must be a map")
+        .message()
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void directoryReadsManifestsInNameOrder() throws IOException {
+    Path directory = Files.createDirectory(folder.resolve("manifests"));
+    String pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec: {containers: []}\n";
+    Files.writeString(directory.resolve("b.yml"), pod.formatted("second"));
+    Files.writeString(directory.resolve("a.yaml"), pod.formatted("first"));
+    Files.writeString(
+        directory.resolve("c.json"),
+        "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"third\"}}");
+    Files.writeString(directory.resolve("d.txt"), pod.formatted("not-a-manifest"));
+    Files.writeString(directory.resolve("e.yaml.bak"), pod.formatted("backup"));
+    Path nested = Files.createDirectory(directory.resolve("nested.yaml"));
+    Files.writeString(nested.resolve("f.yaml"), pod.formatted("nested"));
+
+    Manifests manifests = read(directory.toString());
+
+    assertThat(manifests.pods())
+        .extracting(source -> source.pod().getMetadata().getName())
+        .containsExactly("first", "second", "third");
+    assertThat(manifests.pods().get(0).origin())
+        .isEqualTo(directory.resolve("a.yaml") + ", document 1 (Pod first)");
+  }
+
+  @Test
+  void directoryWithoutManifestsIsRejected() throws IOException {
+    Path directory = Files.createDirectory(folder.resolve("empty"));
+    Files.writeString(directory.resolve("notes.txt"), "kind: Pod\n");
+
+    assertThatThrownBy(() -> read(directory.toString()))
+        .isInstanceOfSatisfying(
+            CliException.class,
+            error -> assertThat(error.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT))
+        .hasMessage(
+            "directory "
+                + directory
+                + " contains no file ending in .yaml, .yml or .json; give a directory with"
+                + " manifests, or name the files with -f");
   }
 
   @Test

@@ -61,7 +61,6 @@ class RunCommandTest {
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(result.err()).contains("invalid pod default/cannot-run from");
     assertThat(result.err()).contains("spec.os.name = \"windows\"");
-    assertThat(result.err()).contains("spec.hostAliases");
     assertThat(result.err()).contains("spec.volumes[0].persistentVolumeClaim");
     assertThat(result.err()).contains("invalid pod default/bad-fields from");
     assertThat(result.err()).contains("spec.containers[0].name = \"Bad_Name\"");

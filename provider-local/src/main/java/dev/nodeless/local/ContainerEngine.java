@@ -61,6 +61,13 @@ final class ContainerEngine {
     }
   }
 
+  /**
+   * The util-linux {@code setsid} command, or {@code null} where it is missing.
+   *
+   * <p>NOTE: without it, as on macOS, a Ctrl-C still reaches the engine commands directly.
+   */
+  private static final Path SETSID = which("setsid");
+
   private final Kind kind;
   private final Path binary;
   private final Map<String, String> environment;
@@ -184,14 +191,31 @@ final class ContainerEngine {
 
   /** Starts a command whose streams the caller reads, such as {@code events}. */
   Process start(List<String> args, Map<String, String> extraEnvironment) throws IOException {
-    List<String> argv = new ArrayList<>(args.size() + 1);
+    ProcessBuilder builder = command(args);
+    builder.environment().putAll(extraEnvironment);
+    builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+    return builder.start();
+  }
+
+  /**
+   * Builds the process of one command, in a session of its own where {@code setsid} exists. A
+   * Ctrl-C in a terminal sends SIGINT to every process of the foreground process group. In that
+   * group, {@code podman events} would die at once, while the launcher still needs it to see the
+   * containers stop during their grace period. Outside it, only the JVM receives the signal, and
+   * the launcher stops these commands itself when it closes.
+   */
+  ProcessBuilder command(List<String> args) {
+    List<String> argv = new ArrayList<>(args.size() + 2);
+    if (SETSID != null) {
+      // The JVM's child is never a process group leader, so setsid execs in place without
+      // forking, and the Process handle still refers to the engine tool.
+      argv.add(SETSID.toString());
+    }
     argv.add(binary.toString());
     argv.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().putAll(environment);
-    builder.environment().putAll(extraEnvironment);
-    builder.redirectInput(ProcessBuilder.Redirect.PIPE);
-    return builder.start();
+    return builder;
   }
 
   private static Thread killAfter(Process process, Duration timeout) {

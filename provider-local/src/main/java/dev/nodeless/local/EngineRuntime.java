@@ -1129,8 +1129,8 @@ final class EngineRuntime implements ContainerRuntime {
       if (engine.kind() == Kind.DOCKER) {
         try {
           logs =
-              new ProcessBuilder(
-                      engine.binary().toString(), "logs", "--follow", "--timestamps", name)
+              engine
+                  .command(List.of("logs", "--follow", "--timestamps", name))
                   .redirectErrorStream(true)
                   .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.log().file().toFile()))
                   .start();
