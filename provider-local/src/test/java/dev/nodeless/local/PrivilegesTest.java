@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.nio.file.Files;
@@ -32,6 +33,15 @@ class PrivilegesTest extends LocalTestSupport {
 
   /** CAP_NET_BIND_SERVICE is capability 10. */
   private static final String NET_BIND_SERVICE_ONLY = "0000000000000400";
+
+  private static Volume secretVolume() {
+    return new VolumeBuilder()
+        .withName("secret")
+        .withNewSecret()
+        .withSecretName("test-secret")
+        .endSecret()
+        .build();
+  }
 
   private static SecurityContext restricted() {
     return new SecurityContextBuilder()
@@ -230,12 +240,7 @@ class PrivilegesTest extends LocalTestSupport {
             .endSecurityContext()
             .withVolumes(
                 new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build(),
-                new VolumeBuilder()
-                    .withName("secret")
-                    .withNewSecret()
-                    .withSecretName("test-secret")
-                    .endSecret()
-                    .build())
+                secretVolume())
             .endSpec()
             .build();
 
@@ -283,13 +288,7 @@ class PrivilegesTest extends LocalTestSupport {
             .withRunAsUser(1002L)
             .withSupplementalGroups(7L, 4_294_967_296L)
             .endSecurityContext()
-            .withVolumes(
-                new VolumeBuilder()
-                    .withName("secret")
-                    .withNewSecret()
-                    .withSecretName("test-secret")
-                    .endSecret()
-                    .build())
+            .withVolumes(secretVolume())
             .endSpec()
             .build();
     PodLauncher resolving =
