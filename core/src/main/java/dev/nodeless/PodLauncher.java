@@ -141,11 +141,19 @@ public final class PodLauncher implements AutoCloseable {
   }
 
   /**
+   * The longest grace period that takes effect: 100 years. A longer one, from a terminate call or
+   * from {@code terminationGracePeriodSeconds}, which the API allows up to 2^63 - 1 seconds, is cut
+   * to this, so that every deadline stays a time that {@link java.time.Instant} can hold.
+   */
+  public static final Duration MAX_GRACE_PERIOD = Duration.ofDays(36_500);
+
+  /**
    * Terminates a pod: pre-stop hooks, then SIGTERM, then SIGKILL once the grace period ends.
    * Terminating an unknown or finished pod succeeds.
    *
-   * @param gracePeriod how long the containers get between SIGTERM and SIGKILL; {@code null} means
-   *     the pod's own {@code terminationGracePeriodSeconds}, 30 s when unset
+   * @param gracePeriod how long the containers get between SIGTERM and SIGKILL, at most {@link
+   *     #MAX_GRACE_PERIOD}; {@code null} means the pod's own {@code terminationGracePeriodSeconds},
+   *     30 s when unset
    */
   public CompletableFuture<Void> terminate(PodRef pod, Duration gracePeriod) {
     return core.terminate(pod, gracePeriod);

@@ -1,5 +1,6 @@
 package dev.nodeless.cli;
 
+import dev.nodeless.PodLauncher;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -17,20 +18,34 @@ final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
   private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:ms|h|m|s))+");
 
+  /** The longest duration accepted: 100 years, the longest grace period that takes effect. */
+  static final Duration MAX = PodLauncher.MAX_GRACE_PERIOD;
+
   @Override
   public Duration convert(String value) {
-    Duration parsed = parse(value.trim());
+    String trimmed = value.trim();
+    if (trimmed.startsWith("-")) {
+      throw new TypeConversionException("'" + value + "' is negative; give a duration >= 0");
+    }
+    Duration parsed = parse(trimmed);
     if (parsed.isNegative()) {
       throw new TypeConversionException("'" + value + "' is negative; give a duration >= 0");
+    }
+    if (parsed.compareTo(MAX) > 0) {
+      throw tooLong(value);
     }
     return parsed;
   }
 
   private static Duration parse(String value) {
     if (value.matches("\\d+")) {
-      return Duration.ofSeconds(Long.parseLong(value));
+      BigDecimal seconds = new BigDecimal(value);
+      if (seconds.compareTo(BigDecimal.valueOf(MAX.toSeconds())) > 0) {
+        throw tooLong(value);
+      }
+      return Duration.ofSeconds(seconds.longValueExact());
     }
-    if (value.startsWith("P") || value.startsWith("-P")) {
+    if (value.startsWith("P")) {
       try {
         return Duration.parse(value);
       } catch (DateTimeParseException e) {
@@ -40,7 +55,8 @@ final class DurationConverter implements ITypeConverter<Duration> {
     if (!WHOLE.matcher(value).matches()) {
       throw invalid(value);
     }
-    Duration total = Duration.ZERO;
+    BigDecimal limit = BigDecimal.valueOf(MAX.toMillis());
+    BigDecimal totalMillis = BigDecimal.ZERO;
     Matcher part = PART.matcher(value);
     while (part.find()) {
       BigDecimal amount = new BigDecimal(part.group(1));
@@ -51,9 +67,17 @@ final class DurationConverter implements ITypeConverter<Duration> {
             case "s" -> BigDecimal.valueOf(1_000);
             default -> BigDecimal.ONE;
           };
-      total = total.plusMillis(amount.multiply(millisPerUnit).longValue());
+      totalMillis = totalMillis.add(amount.multiply(millisPerUnit));
+      if (totalMillis.compareTo(limit) > 0) {
+        throw tooLong(value);
+      }
     }
-    return total;
+    return Duration.ofMillis(totalMillis.longValue());
+  }
+
+  private static TypeConversionException tooLong(String value) {
+    return new TypeConversionException(
+        "'" + value + "' is longer than 100 years (876000h), the longest duration accepted");
   }
 
   private static TypeConversionException invalid(String value) {

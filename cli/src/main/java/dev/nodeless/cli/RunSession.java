@@ -252,14 +252,21 @@ final class RunSession implements AutoCloseable {
 
   private Duration gracePeriod(PodRef ref) {
     if (gracePeriod != null) {
-      return gracePeriod;
+      return gracePeriod.compareTo(PodLauncher.MAX_GRACE_PERIOD) > 0
+          ? PodLauncher.MAX_GRACE_PERIOD
+          : gracePeriod;
     }
     Pod pod = podsByUid.get(ref.uid());
     Long seconds =
         pod == null || pod.getSpec() == null
             ? null
             : pod.getSpec().getTerminationGracePeriodSeconds();
-    return seconds == null ? DEFAULT_GRACE : Duration.ofSeconds(seconds);
+    if (seconds == null) {
+      return DEFAULT_GRACE;
+    }
+    return seconds > PodLauncher.MAX_GRACE_PERIOD.toSeconds()
+        ? PodLauncher.MAX_GRACE_PERIOD
+        : Duration.ofSeconds(seconds);
   }
 
   private static <T> T await(CompletableFuture<T> future, Long deadline)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
@@ -36,5 +37,20 @@ class DurationConverterTest {
     assertThatThrownBy(() -> converter.convert("-PT5S"))
         .isInstanceOf(TypeConversionException.class)
         .hasMessageContaining("negative");
+  }
+
+  @Test
+  void rejectsNegativeAndOverlongDurations() {
+    assertThatThrownBy(() -> converter.convert("-5s"))
+        .isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("negative");
+    for (String overlong :
+        List.of("99999999999h", "876001h", "99999999999999999999999", "PT99999999999H")) {
+      assertThatThrownBy(() -> converter.convert(overlong))
+          .as(overlong)
+          .isInstanceOf(TypeConversionException.class)
+          .hasMessageContaining("longer than 100 years");
+    }
+    assertThat(converter.convert("876000h")).isEqualTo(Duration.ofHours(876_000));
   }
 }

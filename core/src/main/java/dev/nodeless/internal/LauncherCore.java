@@ -3,6 +3,7 @@ package dev.nodeless.internal;
 import dev.nodeless.LogOptions;
 import dev.nodeless.NoProviderException;
 import dev.nodeless.NodelessException;
+import dev.nodeless.PodLauncher;
 import dev.nodeless.PodLifecycleListener;
 import dev.nodeless.PodNotFoundException;
 import dev.nodeless.PodPhases;
@@ -392,6 +393,9 @@ public final class LauncherCore {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("gracePeriod must be >= 0, got " + grace));
     }
+    if (grace.compareTo(PodLauncher.MAX_GRACE_PERIOD) > 0) {
+      grace = PodLauncher.MAX_GRACE_PERIOD;
+    }
     LOG.info("Terminating pod {} with grace period {} s", ref, grace.toSeconds());
     tracked.terminating = true;
     return provider.terminate(ref, grace);
@@ -649,7 +653,12 @@ public final class LauncherCore {
     }
 
     Duration defaultGrace() {
-      return graceSeconds == null ? DEFAULT_GRACE : Duration.ofSeconds(graceSeconds);
+      if (graceSeconds == null) {
+        return DEFAULT_GRACE;
+      }
+      return graceSeconds > PodLauncher.MAX_GRACE_PERIOD.toSeconds()
+          ? PodLauncher.MAX_GRACE_PERIOD
+          : Duration.ofSeconds(graceSeconds);
     }
   }
 }

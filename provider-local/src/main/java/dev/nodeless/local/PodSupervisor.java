@@ -1,5 +1,6 @@
 package dev.nodeless.local;
 
+import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
 import dev.nodeless.local.ContainerLaunch.Mount;
 import dev.nodeless.local.RunningContainer.Exit;
@@ -1081,7 +1082,7 @@ final class PodSupervisor {
               result.detail());
           run.killedForRestart = true;
           Long probeGrace = probe.getTerminationGracePeriodSeconds();
-          kill(run, probeGrace == null ? gracePeriod() : Duration.ofSeconds(probeGrace));
+          kill(run, graceOf(probeGrace, gracePeriod()));
         }
       }
     }
@@ -1242,8 +1243,17 @@ final class PodSupervisor {
 
   /** Returns the pod's {@code terminationGracePeriodSeconds}, 30 s when unset. */
   Duration gracePeriod() {
-    Long seconds = pod.getSpec().getTerminationGracePeriodSeconds();
-    return Duration.ofSeconds(seconds == null ? 30 : seconds);
+    return graceOf(pod.getSpec().getTerminationGracePeriodSeconds(), Duration.ofSeconds(30));
+  }
+
+  /** Returns a grace period in seconds, at most {@link PodLauncher#MAX_GRACE_PERIOD}. */
+  private static Duration graceOf(Long seconds, Duration unset) {
+    if (seconds == null) {
+      return unset;
+    }
+    return seconds > PodLauncher.MAX_GRACE_PERIOD.toSeconds()
+        ? PodLauncher.MAX_GRACE_PERIOD
+        : Duration.ofSeconds(seconds);
   }
 
   private void rememberProcess(String instanceId, String record) {

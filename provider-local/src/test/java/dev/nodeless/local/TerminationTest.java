@@ -115,6 +115,29 @@ class TerminationTest extends LocalTestSupport {
   }
 
   @Test
+  void hugeGracePeriodsWaitAndStillStop() {
+    PodRef ref =
+        launch(
+            pod(
+                    "patient",
+                    shell("main", "trap 'echo term' TERM; while true; do sleep 1; done").build())
+                .editSpec()
+                .withTerminationGracePeriodSeconds(Long.MAX_VALUE)
+                .endSpec()
+                .build());
+    awaitPhase(ref, "Running");
+
+    // The pod's own grace period, 2^63 - 1 s, is cut to 100 years: SIGTERM, then a long wait.
+    launcher.terminate(ref, null).orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
+    awaitLogLines(launcher, "patient", ref, "main", java.util.List.of("term"), TIMEOUT);
+    assertThat(launcher.status(ref).orElseThrow().getPhase()).isEqualTo("Running");
+    launcher.terminate(ref, Duration.ofSeconds(Long.MAX_VALUE));
+
+    launcher.terminateAndWait(ref, Duration.ZERO, TIMEOUT);
+    assertThat(launcher.status(ref).orElseThrow().getPhase()).isIn("Succeeded", "Failed");
+  }
+
+  @Test
   void terminatingUnknownPodSucceeds() {
     launcher.terminateAndWait(
         new PodRef("default", "ghost", "no-such-uid"), Duration.ofSeconds(1), TIMEOUT);
