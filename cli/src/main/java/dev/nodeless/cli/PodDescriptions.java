@@ -32,7 +32,11 @@ final class PodDescriptions {
     }
     if (state.getWaiting() != null) {
       String reason = state.getWaiting().getReason();
-      return reason == null || reason.isEmpty() ? "waiting" : "waiting (" + reason + ")";
+      if (reason == null || reason.isEmpty()) {
+        return "waiting";
+      }
+      String message = firstLine(state.getWaiting().getMessage());
+      return "waiting (" + reason + (message.isEmpty() ? "" : ": " + message) + ")";
     }
     return "state unknown";
   }
@@ -43,9 +47,23 @@ final class PodDescriptions {
       text.append(" after signal ").append(terminated.getSignal());
     }
     if (terminated.getReason() != null && !terminated.getReason().isEmpty()) {
-      text.append(" (").append(terminated.getReason()).append(")");
+      text.append(" (").append(terminated.getReason());
+      // A start error's message is the cause, such as a command not found; an exit's message is
+      // the container's termination message, which its log already shows.
+      String message =
+          "StartError".equals(terminated.getReason()) ? firstLine(terminated.getMessage()) : "";
+      text.append(message.isEmpty() ? "" : ": " + message).append(")");
     }
     return text.toString();
+  }
+
+  /** Returns the first line of a status message, at most 200 characters; empty for none. */
+  private static String firstLine(String message) {
+    if (message == null || message.isBlank()) {
+      return "";
+    }
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() <= 200 ? line : line.substring(0, 197) + "...";
   }
 
   /**

@@ -55,6 +55,17 @@ class RunCommandTest {
   }
 
   @Test
+  void startErrorShowsItsCause() {
+    Cli.Result result = run(TestFiles.manifest(files, "missing-program.yaml"));
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(result.err())
+        .as(result.toString())
+        .contains("container main exited with code 128 (StartError: ")
+        .contains("nodeless-no-such-program");
+  }
+
+  @Test
   void invalidManifestListsEveryProblem() {
     Cli.Result result = run(TestFiles.manifest(files, "invalid.yaml"));
 
