@@ -196,14 +196,30 @@ public final class LauncherCore {
     }
   }
 
+  /**
+   * Validates and resolves the pod, then lets the provider validate it. A pod whose only core
+   * problems are unresolved references still goes to the provider, without those references, so
+   * that one exception lists every problem.
+   */
   private ResolvedPod prepare(Pod pod, PodRef ref) {
-    ResolvedPod resolved =
-        PodPreparer.prepare(pod, resolver, provider.downwardFacts(), provider.name());
-    List<ValidationProblem> problems = provider.validate(resolved);
+    PodPreparer.Examined examined =
+        PodPreparer.examine(pod, resolver, provider.downwardFacts(), provider.name());
+    List<ValidationProblem> problems = new ArrayList<>(examined.problems());
+    if (examined.resolved() != null && problems.isEmpty()) {
+      problems.addAll(provider.validate(examined.resolved()));
+    } else if (examined.resolved() != null) {
+      try {
+        problems.addAll(provider.validate(examined.resolved()));
+      } catch (RuntimeException e) {
+        // The provider stumbled over the references left out; the core problems explain the pod.
+        LOG.debug(
+            "Pod {}: provider validation stopped on unresolved references: {}", ref, e.toString());
+      }
+    }
     if (!problems.isEmpty()) {
       throw new PodValidationException(ref, provider.name(), problems);
     }
-    return resolved;
+    return examined.resolved();
   }
 
   private CompletableFuture<PodRef> start(ResolvedPod resolved) {

@@ -4,9 +4,11 @@ import dev.nodeless.NodelessException;
 import dev.nodeless.PodRef;
 import dev.nodeless.PodValidationException;
 import dev.nodeless.ReferenceResolver;
+import dev.nodeless.ValidationProblem;
 import dev.nodeless.spi.DownwardFacts;
 import dev.nodeless.spi.ResolvedPod;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,31 @@ public final class PodPreparer {
    */
   public static ResolvedPod prepare(
       Pod pod, ReferenceResolver resolver, DownwardFacts facts, String provider) {
+    Examined examined = examine(pod, resolver, facts, provider);
+    if (!examined.problems().isEmpty()) {
+      throw new PodValidationException(PodRef.of(pod), provider, examined.problems());
+    }
+    return examined.resolved();
+  }
+
+  /**
+   * The outcome of {@link #examine}.
+   *
+   * @param resolved the resolved pod, with unresolved references left out; {@code null} when the
+   *     pod has structural problems, because a provider may not look at such a pod
+   * @param problems every structural problem and unresolved reference
+   */
+  public record Examined(ResolvedPod resolved, List<ValidationProblem> problems) {}
+
+  /**
+   * Validates the pod and resolves every reference, like {@link #prepare}, but returns the problems
+   * instead of throwing them, together with the resolved pod when its structure is valid. A
+   * launcher can then add its provider's problems, so that the caller learns of all at once.
+   *
+   * @throws NodelessException when the resolver fails to look up an object; retryable
+   */
+  public static Examined examine(
+      Pod pod, ReferenceResolver resolver, DownwardFacts facts, String provider) {
     PodRef ref = PodRef.of(pod);
     Problems problems = new Problems();
     PodValidator.validate(pod, problems);
@@ -50,11 +77,11 @@ public final class PodPreparer {
         LOG.debug("Pod {}: resolution stopped on the invalid pod: {}", ref, e.toString());
       }
     }
-    if (!problems.isEmpty()) {
-      LOG.debug("Pod {} rejected with {} problems", ref, problems.size());
-      throw new PodValidationException(ref, provider, problems.list());
+    if (problems.isEmpty()) {
+      LOG.debug("Pod {} validated and resolved", ref);
+    } else {
+      LOG.debug("Pod {} has {} problems", ref, problems.size());
     }
-    LOG.debug("Pod {} validated and resolved", ref);
-    return resolved;
+    return new Examined(structural == 0 ? resolved : null, problems.list());
   }
 }

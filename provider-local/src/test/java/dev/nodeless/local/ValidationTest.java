@@ -165,4 +165,32 @@ class ValidationTest extends LocalTestSupport {
         .extracting(ValidationProblem::fieldPath, ValidationProblem::value)
         .containsExactly(tuple("spec.containers[0].volumeMounts[0].subPathExpr", "$(DIR)"));
   }
+
+  @Test
+  void missingReferencesAndProviderProblemsComeTogether() {
+    Pod pod =
+        pod(
+                "both",
+                new ContainerBuilder()
+                    .withName("main")
+                    .withImage("busybox")
+                    .addNewEnv()
+                    .withName("LEVEL")
+                    .withNewValueFrom()
+                    .withNewConfigMapKeyRef()
+                    .withName("no-such-config")
+                    .withKey("level")
+                    .endConfigMapKeyRef()
+                    .endValueFrom()
+                    .endEnv()
+                    .build())
+            .build();
+
+    List<ValidationProblem> problems = problems(launcher, pod);
+
+    assertThat(problems)
+        .extracting(ValidationProblem::fieldPath)
+        .containsExactlyInAnyOrder(
+            "spec.containers[0].env[0].valueFrom.configMapKeyRef", "spec.containers[0].command");
+  }
 }
