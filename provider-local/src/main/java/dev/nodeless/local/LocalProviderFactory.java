@@ -7,6 +7,9 @@ import dev.nodeless.spi.ProviderContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,11 +49,12 @@ public final class LocalProviderFactory implements PodProviderFactory {
       return Optional.of(
           "the local provider needs the setsid and sh tools (util-linux) on the PATH");
     }
-    LocalSettings parsed;
+    List<String> problems = new ArrayList<>(unknownKeys(settings));
+    LocalSettings parsed = null;
     try {
       parsed = LocalSettings.parse(settings);
     } catch (IllegalArgumentException e) {
-      return Optional.of(e.getMessage());
+      problems.add(e.getMessage());
     }
     try {
       ContainerSettings containers = ContainerSettings.parse(settings);
@@ -58,7 +62,10 @@ public final class LocalProviderFactory implements PodProviderFactory {
         RuntimeChoice.choose(containers);
       }
     } catch (IllegalArgumentException e) {
-      return Optional.of(e.getMessage());
+      problems.add(e.getMessage());
+    }
+    if (!problems.isEmpty()) {
+      return Optional.of(String.join("; ", problems));
     }
     Path existing = parsed.stateDir();
     while (existing != null && !Files.exists(existing)) {
@@ -75,8 +82,11 @@ public final class LocalProviderFactory implements PodProviderFactory {
 
   @Override
   public PodProvider create(ProviderContext context) {
+    List<String> unknown = unknownKeys(context.settings());
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", unknown));
+    }
     LocalSettings settings = LocalSettings.parse(context.settings());
-    warnAboutUnknownKeys(context.settings());
     ProcessRuntime.Tools tools =
         ProcessRuntime.Tools.find()
             .orElseThrow(
@@ -89,14 +99,53 @@ public final class LocalProviderFactory implements PodProviderFactory {
     }
   }
 
-  /** Logs each {@code local.*} key that no setting has, such as a misspelled one. */
-  private static void warnAboutUnknownKeys(Map<String, String> settings) {
+  /**
+   * Returns a problem for each {@code local.*} key that no setting has, such as a misspelled one,
+   * with the nearest known key when one is close.
+   */
+  static List<String> unknownKeys(Map<String, String> settings) {
     Set<String> known = new TreeSet<>(LocalSettings.KEYS);
     known.addAll(ContainerSettings.KEYS);
+    List<String> problems = new ArrayList<>();
     for (String key : new TreeSet<>(settings.keySet())) {
       if (key.startsWith("local.") && !known.contains(key)) {
-        LOG.warn("Ignoring unknown setting {}; the local provider's settings are {}", key, known);
+        String nearest = null;
+        int best = 4;
+        for (String candidate : known) {
+          int distance = distance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+          if (distance < best) {
+            best = distance;
+            nearest = candidate;
+          }
+        }
+        problems.add(
+            "unknown setting "
+                + key
+                + (nearest == null ? "" : "; did you mean " + nearest + "?")
+                + " The local provider's settings are "
+                + known);
       }
     }
+    return problems;
+  }
+
+  /** Returns the Levenshtein distance between two strings. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 }

@@ -27,6 +27,23 @@ class RuntimeChoiceTest {
   }
 
   @Test
+  void misspelledAndInvalidSettingsAreRejectedTogether() {
+    assertThatThrownBy(
+            () ->
+                PodLauncher.builder()
+                    .providerName("local")
+                    .setting(LocalSettings.STATE_DIR, stateDir.toString())
+                    .setting("local.runtme", "process")
+                    .setting(LocalSettings.BACK_OFF_MAX, "abc")
+                    .setting(ContainerSettings.RUNTIME, "lxc")
+                    .build())
+        .isInstanceOf(NoProviderException.class)
+        .hasMessageContaining("unknown setting local.runtme; did you mean local.runtime?")
+        .hasMessageContaining(LocalSettings.BACK_OFF_MAX)
+        .hasMessageContaining("lxc");
+  }
+
+  @Test
   void unusableExplicitEngineNamesWhatWasTried() {
     Path missing = stateDir.resolve("no-such-docker");
     assertThatThrownBy(
