@@ -65,7 +65,9 @@ final class LauncherOptions {
           .build();
     } catch (NoProviderException e) {
       throw new CliException(
-          rejectsGivenSetting(e) ? ExitCodes.INVALID_INPUT : ExitCodes.FAILED, describe(e), e);
+          unknownProvider(e) || rejectsGivenSetting(e) ? ExitCodes.INVALID_INPUT : ExitCodes.FAILED,
+          describe(e),
+          e);
     }
   }
 
@@ -79,7 +81,19 @@ final class LauncherOptions {
         .filter(attempt -> attempt.provider().equals(provider))
         .anyMatch(
             attempt ->
-                settings.keySet().stream().anyMatch(key -> attempt.reason().startsWith(key + " ")));
+                settings.keySet().stream()
+                    .anyMatch(
+                        key ->
+                            attempt.reason().startsWith(key + " ")
+                                || attempt.reason().contains("; " + key + " ")
+                                || attempt.reason().contains("unknown setting " + key + ";")));
+  }
+
+  /** Returns whether {@code --provider} names none of the providers found. */
+  private boolean unknownProvider(NoProviderException error) {
+    return provider != null
+        && !error.attempts().isEmpty()
+        && error.attempts().stream().noneMatch(attempt -> attempt.provider().equals(provider));
   }
 
   private String describe(NoProviderException error) {

@@ -2,7 +2,9 @@ package dev.nodeless.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Command-line handling that needs no provider. */
 class MainTest {
@@ -53,9 +55,18 @@ class MainTest {
   void unknownProviderSaysWhichExist() {
     Cli.Result result = Cli.run("ls", "--provider", "mars");
 
-    assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(result.err()).startsWith("error: ").contains("'mars'");
     assertThat(result.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void misspelledSettingIsInvalidInput(@TempDir Path stateDir) {
+    Cli.Result result =
+        Cli.run("ls", "--state-dir", stateDir.toString(), "-s", "local.runtme=process");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(result.err()).contains("did you mean local.runtime?");
   }
 
   @Test

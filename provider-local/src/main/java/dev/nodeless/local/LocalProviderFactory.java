@@ -121,8 +121,9 @@ public final class LocalProviderFactory implements PodProviderFactory {
         problems.add(
             "unknown setting "
                 + key
-                + (nearest == null ? "" : "; did you mean " + nearest + "?")
-                + " The local provider's settings are "
+                + "; "
+                + (nearest == null ? "" : "did you mean " + nearest + "? ")
+                + "the local provider's settings are "
                 + known);
       }
     }
