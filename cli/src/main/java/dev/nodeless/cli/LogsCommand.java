@@ -87,6 +87,9 @@ final class LogsCommand implements Callable<Integer> {
     try (PodLauncher launcher = launcherOptions.build(ReferenceResolver.none())) {
       PodRef ref = PodSelector.selectOne(pod, launcher, console);
       String name = container != null ? container : onlyContainer(ref, launcher);
+      if (previous) {
+        requirePreviousInstance(ref, name, launcher.status(ref).orElse(new PodStatus()));
+      }
       LogOptions.Builder options =
           LogOptions.builder().follow(follow).timestamps(timestamps).previous(previous);
       if (tail != null) {
@@ -136,6 +139,29 @@ final class LogsCommand implements Callable<Integer> {
             + " has containers "
             + containerNames(status)
             + "; choose one with -c NAME");
+  }
+
+  /** Fails with NOT_FOUND when the container has not restarted, so it has no previous log. */
+  private static void requirePreviousInstance(PodRef ref, String name, PodStatus status) {
+    List<ContainerStatus> all = new ArrayList<>();
+    if (status.getInitContainerStatuses() != null) {
+      all.addAll(status.getInitContainerStatuses());
+    }
+    if (status.getContainerStatuses() != null) {
+      all.addAll(status.getContainerStatuses());
+    }
+    for (ContainerStatus container : all) {
+      if (name.equals(container.getName())
+          && (container.getRestartCount() == null || container.getRestartCount() == 0)) {
+        throw new CliException(
+            ExitCodes.NOT_FOUND,
+            "container '"
+                + name
+                + "' of pod "
+                + PodDescriptions.name(ref)
+                + " has not restarted, so it has no previous instance; leave out --previous");
+      }
+    }
   }
 
   private static List<String> containerNames(PodStatus status) {

@@ -87,6 +87,10 @@ class DetachAndManageTest {
             dir());
     assertThat(timestamped.out()).containsPattern("^\\d{4}-\\d\\d-\\d\\dT\\S+ ");
     assertThat(timestamped.out().lines()).hasSize(1);
+    Cli.Result previous =
+        Cli.run("logs", "myapp", "-c", "logshipper", "--previous", "--state-dir", dir());
+    assertThat(previous.exitCode()).as(previous.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(previous.err()).contains("has not restarted, so it has no previous instance");
 
     Cli.Result removed = Cli.run("rm", "myapp", "--state-dir", dir(), "--grace-period", "1s");
     assertThat(removed.exitCode()).as(removed.toString()).isZero();
