@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,8 +29,6 @@ import picocli.CommandLine.Spec;
     aliases = "list",
     description = "Lists the pods in the state directory: phase, ready containers, restarts, age.")
 final class ListCommand implements Callable<Integer> {
-  private static final String ROW = "%-12s %-28s %-9s %-17s %-6s %-9s %s";
-
   @Spec CommandSpec spec;
   @Mixin LauncherOptions launcherOptions;
 
@@ -62,28 +61,54 @@ final class ListCommand implements Callable<Integer> {
       if (pods.isEmpty()) {
         return printNoPods(out, null);
       }
-      out.println(
-          String.format(ROW, "NAMESPACE", "NAME", "UID", "STATUS", "READY", "RESTARTS", "AGE"));
       Instant now = Instant.now();
-      for (PodRef ref : pods) {
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"NAMESPACE", "NAME", "UID", "STATUS", "READY", "RESTARTS", "AGE"});
+      List<PodRef> sorted = new ArrayList<>(pods);
+      sorted.sort(
+          Comparator.comparing(PodRef::namespace)
+              .thenComparing(PodRef::name)
+              .thenComparing(PodRef::uid));
+      for (PodRef ref : sorted) {
         PodStatus status = launcher.status(ref).orElse(new PodStatus());
         String age =
             PodDocuments.started(status)
                 .map(start -> PodDocuments.age(Duration.between(start, now)))
                 .orElse("-");
-        out.println(
-            String.format(
-                ROW,
-                ref.namespace(),
-                ref.name(),
-                ref.uid().substring(0, Math.min(8, ref.uid().length())),
-                PodDescriptions.displayStatus(status),
-                PodDescriptions.ready(status),
-                PodDescriptions.restarts(status),
-                age));
+        rows.add(
+            new String[] {
+              ref.namespace(),
+              ref.name(),
+              ref.uid().substring(0, Math.min(8, ref.uid().length())),
+              PodDescriptions.displayStatus(status),
+              PodDescriptions.ready(status),
+              String.valueOf(PodDescriptions.restarts(status)),
+              age
+            });
       }
+      printTable(out, rows);
       out.flush();
       return ExitCodes.OK;
+    }
+  }
+
+  /** Prints rows as kubectl does: each column as wide as its widest cell, three spaces apart. */
+  private static void printTable(PrintWriter out, List<String[]> rows) {
+    int[] widths = new int[rows.get(0).length];
+    for (String[] row : rows) {
+      for (int column = 0; column < row.length; column++) {
+        widths[column] = Math.max(widths[column], row[column].length());
+      }
+    }
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int column = 0; column < row.length; column++) {
+        line.append(row[column]);
+        if (column < row.length - 1) {
+          line.append(" ".repeat(widths[column] - row[column].length() + 3));
+        }
+      }
+      out.println(line);
     }
   }
 
