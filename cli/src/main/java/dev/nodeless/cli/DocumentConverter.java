@@ -51,6 +51,7 @@ final class DocumentConverter {
     List<String> problems = new ArrayList<>();
     while (true) {
       try {
+        // TODO: reject numbers and booleans in string fields (value: 1.10), as the API server does.
         Object object = serialization.convertValue(document, KubernetesResource.class);
         return problems.isEmpty() ? new Conversion(object, List.of()) : failed(problems);
       } catch (IllegalArgumentException e) {
