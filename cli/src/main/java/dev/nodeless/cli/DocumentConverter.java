@@ -29,6 +29,9 @@ final class DocumentConverter {
 
   private final KubernetesSerialization serialization;
 
+  /** Converts documents; {@code serialization} only shows values in messages. */
+  private final KubernetesSerialization strict = new StrictSerialization();
+
   DocumentConverter(KubernetesSerialization serialization) {
     this.serialization = serialization;
   }
@@ -51,8 +54,7 @@ final class DocumentConverter {
     List<String> problems = new ArrayList<>();
     while (true) {
       try {
-        // TODO: reject numbers and booleans in string fields (value: 1.10), as the API server does.
-        Object object = serialization.convertValue(document, KubernetesResource.class);
+        Object object = strict.convertValue(document, KubernetesResource.class);
         return problems.isEmpty() ? new Conversion(object, List.of()) : failed(problems);
       } catch (IllegalArgumentException e) {
         // KubernetesSerialization wraps Jackson's exception, which contains the field path.
@@ -117,6 +119,14 @@ final class DocumentConverter {
           + ", but must be a map of keys to values; write it as "
           + name
           + ": {key: value}";
+    }
+    if (target == String.class && (value instanceof Number || value instanceof Boolean)) {
+      return field
+          + " is "
+          + found
+          + ", but must be a string; put the value in quotes, as in "
+          + name
+          + ": \"...\", so that YAML keeps it as written";
     }
     if (target == String.class || target.isPrimitive() || Number.class.isAssignableFrom(target)) {
       return field

@@ -295,6 +295,36 @@ class ManifestReaderTest {
   }
 
   @Test
+  void numbersInStringFieldsAreRejected() throws IOException {
+    Path file =
+        write(
+            "numbers.yaml",
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: n
+              labels: {version: 1.0}
+            spec:
+              containers:
+              - name: c
+                image: busybox
+                command: [sleep, 10]
+                env: [{name: V, value: 1.10}, {name: B, value: true}]
+                resources: {limits: {cpu: 1, memory: 64}}
+            """);
+
+    assertThatThrownBy(() -> read(file.toString()))
+        .isInstanceOf(CliException.class)
+        .hasMessageStartingWith("invalid manifest: 4 problems")
+        .hasMessageContaining("metadata.labels.version is 1.0, but must be a string")
+        .hasMessageContaining("spec.containers[0].command[1] is 10, but must be a string")
+        .hasMessageContaining("spec.containers[0].env[0].value is 1.1, but must be a string")
+        .hasMessageContaining("spec.containers[0].env[1].value is true, but must be a string")
+        .hasMessageContaining("put the value in quotes");
+  }
+
+  @Test
   void secretValueStaysOutOfError() throws IOException {
     Path file =
         write(
