@@ -41,6 +41,22 @@ final class LauncherOptions {
   Map<String, String> effectiveSettings() {
     Map<String, String> effective = new LinkedHashMap<>(settings);
     if (stateDir != null) {
+      String given = settings.get(STATE_DIR_SETTING);
+      if (given != null
+          && !Path.of(given)
+              .toAbsolutePath()
+              .normalize()
+              .equals(stateDir.toAbsolutePath().normalize())) {
+        throw new CliException(
+            ExitCodes.INVALID_INPUT,
+            "--state-dir "
+                + stateDir
+                + " and -s "
+                + STATE_DIR_SETTING
+                + "="
+                + given
+                + " name different directories; give only one of them");
+      }
       effective.put(STATE_DIR_SETTING, stateDir.toAbsolutePath().toString());
     }
     return effective;

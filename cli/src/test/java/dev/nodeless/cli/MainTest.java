@@ -70,6 +70,20 @@ class MainTest {
   }
 
   @Test
+  void twoDifferentStateDirectoriesConflict(@TempDir Path stateDir) {
+    Cli.Result result =
+        Cli.run(
+            "ls",
+            "--state-dir",
+            stateDir.resolve("a").toString(),
+            "-s",
+            "local.stateDir=" + stateDir.resolve("b"));
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(result.err()).contains("name different directories; give only one of them");
+  }
+
+  @Test
   void forceConflictsWithGracePeriod() {
     Cli.Result result = Cli.run("rm", "x", "--force", "--grace-period", "10s");
 
