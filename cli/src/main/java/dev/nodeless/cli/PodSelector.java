@@ -70,10 +70,16 @@ final class PodSelector {
   }
 
   static CliException notFound(String argument) {
+    String prefixNote =
+        argument.length() < MIN_UID_PREFIX && argument.indexOf('/') < 0
+            ? " (a UID prefix needs at least " + MIN_UID_PREFIX + " characters)"
+            : "";
     return new CliException(
         ExitCodes.NOT_FOUND,
         "pod '"
             + argument
-            + "' not found; run 'nodeless ls' (with the same --state-dir) to list the pods");
+            + "' not found"
+            + prefixNote
+            + "; run 'nodeless ls' (with the same --state-dir) to list the pods");
   }
 }

@@ -136,7 +136,9 @@ class DetachAndManageTest {
     Cli.Result removed = Cli.run("rm", "nope", "--state-dir", dir());
 
     assertThat(logs.exitCode()).as(logs.toString()).isEqualTo(ExitCodes.NOT_FOUND);
-    assertThat(logs.err()).contains("pod 'nope' not found");
+    assertThat(logs.err()).contains("pod 'nope' not found;");
+    Cli.Result shortPrefix = Cli.run("logs", "e9", "--state-dir", dir());
+    assertThat(shortPrefix.err()).contains("a UID prefix needs at least 4 characters");
     assertThat(removed.exitCode()).as(removed.toString()).isEqualTo(ExitCodes.NOT_FOUND);
   }
 
