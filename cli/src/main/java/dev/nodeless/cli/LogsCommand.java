@@ -101,13 +101,10 @@ final class LogsCommand implements Callable<Integer> {
       try (InputStream in = launcher.logs(ref, name, options.build())) {
         copy(in, spec.commandLine().getOut());
       } catch (PodNotFoundException e) {
-        throw new CliException(
-            ExitCodes.NOT_FOUND,
-            "container '"
-                + name
-                + "' of pod "
-                + PodDescriptions.name(ref)
-                + " not found or has no log yet; containers: "
+        throw containerProblem(
+            name,
+            ref,
+            "not found or has no log yet; containers: "
                 + containerNames(launcher.status(ref).orElse(new PodStatus())),
             e);
       } catch (IOException e) {
@@ -153,15 +150,21 @@ final class LogsCommand implements Callable<Integer> {
     for (ContainerStatus container : all) {
       if (name.equals(container.getName())
           && (container.getRestartCount() == null || container.getRestartCount() == 0)) {
-        throw new CliException(
-            ExitCodes.NOT_FOUND,
-            "container '"
-                + name
-                + "' of pod "
-                + PodDescriptions.name(ref)
-                + " has not restarted, so it has no previous instance; leave out --previous");
+        throw containerProblem(
+            name,
+            ref,
+            "has not restarted, so it has no previous instance; leave out --previous",
+            null);
       }
     }
+  }
+
+  private static CliException containerProblem(
+      String name, PodRef ref, String problem, Throwable cause) {
+    return new CliException(
+        ExitCodes.NOT_FOUND,
+        "container '" + name + "' of pod " + PodDescriptions.name(ref) + " " + problem,
+        cause);
   }
 
   private static List<String> containerNames(PodStatus status) {
