@@ -141,7 +141,7 @@ public final class PodLauncher implements AutoCloseable {
   }
 
   /**
-   * The longest grace period that takes effect: 100 years. A longer one, from a terminate call or
+   * The maximum grace period that takes effect: 100 years. A longer one, from a terminate call or
    * from {@code terminationGracePeriodSeconds}, which the API allows up to 2^63 - 1 seconds, is cut
    * to this, so that every deadline stays a time that {@link java.time.Instant} can hold.
    */

@@ -18,7 +18,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
   private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:\\.\\d+)?(?:ms|h|m|s))+");
 
-  /** The longest duration accepted: 100 years, the longest grace period that takes effect. */
+  /** The maximum duration: 100 years, the maximum grace period that takes effect. */
   static final Duration MAX = PodLauncher.MAX_GRACE_PERIOD;
 
   @Override

@@ -9,7 +9,7 @@ import tools.jackson.databind.type.LogicalType;
 /**
  * fabric8's serialization, except that a number or a boolean where a string belongs is an error, as
  * the API server makes it. YAML reads {@code value: 1.10} as the number 1.1, so converting it
- * quietly would run the pod with a value that the manifest does not say.
+ * quietly would run the pod with a value that the manifest does not hold.
  */
 final class StrictSerialization extends KubernetesSerialization {
   @Override

@@ -116,7 +116,7 @@ final class PodDirectory {
     return latest;
   }
 
-  /** The pod's own {@code /etc/hosts}, written when the pod has host aliases. */
+  /** Returns the pod's own {@code /etc/hosts}, written when the pod has host aliases. */
   Path hostsFile() {
     return root.resolve("hosts");
   }

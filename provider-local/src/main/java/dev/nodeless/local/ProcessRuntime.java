@@ -173,8 +173,8 @@ final class ProcessRuntime implements ContainerRuntime {
   }
 
   /**
-   * The {@code setpriv} command and options that apply the container's user, groups, no_new_privs
-   * and capabilities, or an empty list when it needs none of them.
+   * Returns the {@code setpriv} command and options that apply the container's user, groups,
+   * no_new_privs and capabilities, or an empty list when it needs none of them.
    */
   private List<String> privileges(ContainerLaunch launch) {
     List<String> options =

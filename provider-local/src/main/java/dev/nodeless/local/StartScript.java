@@ -32,7 +32,7 @@ final class StartScript {
     this.execLine = execLine;
   }
 
-  /** The last line, which replaces the shell with the command, the {@code "$@"} parameters. */
+  /** Returns the last line, which replaces the shell with the command in {@code "$@"}. */
   private static String execLine(List<String> execPrefix) {
     StringBuilder line = new StringBuilder("exec");
     for (String word : execPrefix) {

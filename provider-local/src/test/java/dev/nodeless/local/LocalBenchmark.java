@@ -88,8 +88,8 @@ public final class LocalBenchmark {
    * Runs both paths at least {@code minimum} times each, then in blocks until the JIT compiler has
    * settled: two blocks in a row in which it compiled for less than 1 % of the block's time. The
    * launch path runs through enough Java code, mostly the fabric8 model's builders and Jackson,
-   * that C2 keeps compiling big methods for several thousand launches; on a machine with two cores
-   * that compilation competes with the launches themselves. Measuring before it settles measures
+   * that C2 keeps compiling big methods for several thousand launches. On a machine with two cores
+   * that compilation competes with the launches themselves, so measuring before it settles measures
    * the compiler, not the launcher.
    */
   private static void warmUp(PodLauncher launcher, String token, int minimum, int maximum)
@@ -118,7 +118,7 @@ public final class LocalBenchmark {
             : done > minimum ? "still busy at the limit of " + maximum : "not checked");
   }
 
-  /** The JIT compilers' total time so far, in milliseconds. */
+  /** Returns the JIT compilers' total time so far, in milliseconds. */
   private static long compileMillis() {
     return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
