@@ -230,10 +230,10 @@ final class Privileges {
     }
     List<String> add = names(capabilities.getAdd());
     List<String> drop = names(capabilities.getDrop());
-    Set<String> kept = new TreeSet<>(add.contains("ALL") ? CAPABILITIES : Set.copyOf(add));
-    kept.remove("ALL");
-    kept.removeAll(drop);
-    return kept.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
+    Set<String> ambient = new TreeSet<>(add.contains("ALL") ? CAPABILITIES : Set.copyOf(add));
+    ambient.remove("ALL");
+    ambient.removeAll(drop);
+    return ambient.stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
   }
 
   private static List<String> names(List<String> raw) {

@@ -72,7 +72,7 @@ class VolumeTest extends LocalTestSupport {
   }
 
   @Test
-  void hostAliasesAppearInThePodsOwnHostsFile() throws Exception {
+  void hostAliasesExtendPodHostsFile() throws Exception {
     String name = "nodeless-" + UUID.randomUUID().toString().substring(0, 8) + ".internal";
     PodRef ref =
         launch(
