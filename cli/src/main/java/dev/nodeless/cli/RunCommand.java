@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
       KubernetesSerialization serialization) {
     Consumer<String> logSink = output == OutputFormat.text ? console::out : console::err;
     try (RunSession session = new RunSession(launcher, pods, console, logSink, gracePeriod);
-        SignalGuard guard = new SignalGuard(session::stopForSignal)) {
+        SignalGuard guard = new SignalGuard(session::stopForSignal, session::hurryStop)) {
       // The timeout bounds the launch, then counts again from when the provider accepted the
       // pods, so a slow start of this JVM or the provider does not eat into the pods' time.
       session.launchAll(RunSession.deadlineAfter(timeout));

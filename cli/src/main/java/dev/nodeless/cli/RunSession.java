@@ -216,6 +216,18 @@ final class RunSession implements AutoCloseable {
   }
 
   /**
+   * Kills the pods that {@link #stopForSignal} is waiting for, after a second Ctrl-C. Runs on the
+   * JVM's signal thread and does not wait.
+   */
+  void hurryStop() {
+    List<PodRef> pods = launchedPods();
+    console.err("second interrupt: killing " + pods.stream().map(PodDescriptions::name).toList());
+    for (PodRef ref : pods) {
+      launcher.terminate(ref, Duration.ZERO);
+    }
+  }
+
+  /**
    * Marks the session as ending normally, so a signal arriving later no longer terminates pods.
    *
    * @return false when a signal already started stopping the pods

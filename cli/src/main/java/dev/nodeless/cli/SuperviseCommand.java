@@ -66,7 +66,7 @@ final class SuperviseCommand implements Callable<Integer> {
     }
     try (PodLauncher launcher = launcherOptions.build(ManifestReader.resolver(references));
         RunSession session = new RunSession(launcher, pods, console, null, gracePeriod);
-        SignalGuard guard = new SignalGuard(session::stopForSignal)) {
+        SignalGuard guard = new SignalGuard(session::stopForSignal, session::hurryStop)) {
       try {
         for (PodRef ref : session.launchAll(RunSession.deadlineAfter(timeout))) {
           send(handshake, serialization, Detacher.LAUNCHED, Map.of("uid", ref.uid()));
