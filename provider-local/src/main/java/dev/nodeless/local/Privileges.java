@@ -166,6 +166,7 @@ final class Privileges {
       if (gid == null && uid != null) {
         gid = primaryGroup(uid);
       }
+      // TODO: add the user's groups from the host's /etc/group, as supplementalGroupsPolicy Merge.
       Set<Long> groups = new LinkedHashSet<>();
       if (pod != null && pod.getSupplementalGroups() != null) {
         groups.addAll(pod.getSupplementalGroups());
