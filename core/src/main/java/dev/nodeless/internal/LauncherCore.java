@@ -18,7 +18,7 @@ import dev.nodeless.spi.PodProvider;
 import dev.nodeless.spi.PodProviderFactory;
 import dev.nodeless.spi.ProviderContext;
 import dev.nodeless.spi.ResolvedPod;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -243,27 +243,25 @@ public final class LauncherCore {
         });
   }
 
+  /** Returns a deep copy of the pod with a UID, a namespace and a name, which it may lack. */
   private Pod withIdentity(Pod requested) {
     Pod pod = new PodBuilder(requested).build();
-    ObjectMetaBuilder meta =
-        pod.getMetadata() == null
-            ? new ObjectMetaBuilder()
-            : new ObjectMetaBuilder(pod.getMetadata());
-    if (pod.getMetadata() == null
-        || pod.getMetadata().getUid() == null
-        || pod.getMetadata().getUid().isBlank()) {
-      meta.withUid(UUID.randomUUID().toString());
+    // The copy's metadata is its own, so it is completed in place.
+    ObjectMeta meta = pod.getMetadata();
+    if (meta == null) {
+      meta = new ObjectMeta();
+      pod.setMetadata(meta);
     }
-    if (pod.getMetadata() == null
-        || pod.getMetadata().getNamespace() == null
-        || pod.getMetadata().getNamespace().isEmpty()) {
-      meta.withNamespace("default");
+    if (meta.getUid() == null || meta.getUid().isBlank()) {
+      meta.setUid(UUID.randomUUID().toString());
     }
-    if (pod.getMetadata() == null || pod.getMetadata().getName() == null) {
+    if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
+      meta.setNamespace("default");
+    }
+    if (meta.getName() == null) {
       // Validation reports the missing name; a placeholder keeps the reference printable.
-      meta.withName("");
+      meta.setName("");
     }
-    pod.setMetadata(meta.build());
     return pod;
   }
 
