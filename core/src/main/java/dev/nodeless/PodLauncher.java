@@ -148,6 +148,14 @@ public final class PodLauncher implements AutoCloseable {
   public static final Duration MAX_GRACE_PERIOD = Duration.ofDays(36_500);
 
   /**
+   * Returns the grace period cut to {@link #MAX_GRACE_PERIOD}, for a caller that turns it into a
+   * deadline.
+   */
+  public static Duration capGracePeriod(Duration gracePeriod) {
+    return gracePeriod.compareTo(MAX_GRACE_PERIOD) > 0 ? MAX_GRACE_PERIOD : gracePeriod;
+  }
+
+  /**
    * Terminates a pod: pre-stop hooks, then SIGTERM, then SIGKILL once the grace period ends.
    * Terminating an unknown or finished pod succeeds.
    *

@@ -41,9 +41,9 @@ final class LauncherOptions {
   Map<String, String> effectiveSettings() {
     Map<String, String> effective = new LinkedHashMap<>(settings);
     if (stateDir != null) {
-      String given = settings.get(STATE_DIR_SETTING);
-      if (given != null
-          && !Path.of(given)
+      String settingDir = settings.get(STATE_DIR_SETTING);
+      if (settingDir != null
+          && !Path.of(settingDir)
               .toAbsolutePath()
               .normalize()
               .equals(stateDir.toAbsolutePath().normalize())) {
@@ -54,7 +54,7 @@ final class LauncherOptions {
                 + " and -s "
                 + STATE_DIR_SETTING
                 + "="
-                + given
+                + settingDir
                 + " name different directories; give only one of them");
       }
       effective.put(STATE_DIR_SETTING, stateDir.toAbsolutePath().toString());

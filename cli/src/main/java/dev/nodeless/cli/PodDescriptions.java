@@ -48,7 +48,8 @@ final class PodDescriptions {
     }
     if (terminated.getReason() != null && !terminated.getReason().isEmpty()) {
       text.append(" (").append(terminated.getReason());
-      // A start error's message says why, such as a command not found. An exit's message is the
+      // A start error's message gives the cause, such as a command not found. An exit's message is
+      // the
       // container's termination message, which its log already shows.
       String message =
           "StartError".equals(terminated.getReason()) ? firstLine(terminated.getMessage()) : "";

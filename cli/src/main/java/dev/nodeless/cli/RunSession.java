@@ -264,21 +264,16 @@ final class RunSession implements AutoCloseable {
 
   private Duration gracePeriod(PodRef ref) {
     if (gracePeriod != null) {
-      return gracePeriod.compareTo(PodLauncher.MAX_GRACE_PERIOD) > 0
-          ? PodLauncher.MAX_GRACE_PERIOD
-          : gracePeriod;
+      return PodLauncher.capGracePeriod(gracePeriod);
     }
     Pod pod = podsByUid.get(ref.uid());
     Long seconds =
         pod == null || pod.getSpec() == null
             ? null
             : pod.getSpec().getTerminationGracePeriodSeconds();
-    if (seconds == null) {
-      return DEFAULT_GRACE;
-    }
-    return seconds > PodLauncher.MAX_GRACE_PERIOD.toSeconds()
-        ? PodLauncher.MAX_GRACE_PERIOD
-        : Duration.ofSeconds(seconds);
+    return seconds == null
+        ? DEFAULT_GRACE
+        : PodLauncher.capGracePeriod(Duration.ofSeconds(seconds));
   }
 
   private static <T> T await(CompletableFuture<T> future, Long deadline)

@@ -36,7 +36,7 @@ final class SignalGuard implements AutoCloseable {
    * already under way, with {@code hurry}.
    */
   private static void onRepeatedSignal(Runnable hurry) {
-    // sun.misc.Signal is in jdk.unsupported, which JEP 260 keeps available; javac warns about it.
+    // sun.misc.Signal lives in the jdk.unsupported module, which JDK 17 exports; javac warns.
     for (String name : new String[] {"INT", "TERM"}) {
       try {
         Signal.handle(new Signal(name), signal -> hurry.run());

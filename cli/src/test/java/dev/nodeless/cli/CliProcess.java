@@ -58,6 +58,19 @@ final class CliProcess implements AutoCloseable {
     return new CliProcess(process, stdout, stderr);
   }
 
+  /** Starts {@code nodeless run} on a manifest with a state directory in {@code folder}. */
+  static CliProcess startRun(Path folder, Path manifest, String runtime) throws IOException {
+    return start(
+        folder,
+        "run",
+        "--state-dir",
+        folder.resolve("state").toString(),
+        "-s",
+        "local.runtime=" + runtime,
+        "-f",
+        manifest.toString());
+  }
+
   /** Sends SIGINT to the CLI's process group. */
   void interrupt() {
     assertThat(exitCode("kill", "-INT", "--", "-" + process.pid())).isZero();

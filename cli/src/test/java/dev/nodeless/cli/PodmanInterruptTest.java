@@ -90,16 +90,7 @@ class PodmanInterruptTest {
 
   private void startRunning() throws IOException {
     Path manifest = Files.writeString(folder.resolve("sleeper.yaml"), POD);
-    cli =
-        CliProcess.start(
-            folder,
-            "run",
-            "--state-dir",
-            folder.resolve("state").toString(),
-            "-s",
-            "local.runtime=podman",
-            "-f",
-            manifest.toString());
+    cli = CliProcess.startRun(folder, manifest, "podman");
     await()
         .atMost(Duration.ofSeconds(90))
         .until(() -> cli.out().contains("[sleeper/main] started") || !cli.process.isAlive());

@@ -40,16 +40,7 @@ class SecondInterruptTest {
   void secondCtrlCKillsPodsAtOnce() throws Exception {
     CliProcess.assumeTools();
     Path manifest = Files.writeString(folder.resolve("stubborn.yaml"), POD);
-    cli =
-        CliProcess.start(
-            folder,
-            "run",
-            "--state-dir",
-            folder.resolve("state").toString(),
-            "-s",
-            "local.runtime=process",
-            "-f",
-            manifest.toString());
+    cli = CliProcess.startRun(folder, manifest, "process");
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> cli.out().contains("started") || !cli.process.isAlive());

@@ -205,15 +205,16 @@ public final class LauncherCore {
     PodPreparer.Examined examined =
         PodPreparer.examine(pod, resolver, provider.downwardFacts(), provider.name());
     List<ValidationProblem> problems = new ArrayList<>(examined.problems());
-    if (examined.resolved() != null && problems.isEmpty()) {
-      problems.addAll(provider.validate(examined.resolved()));
-    } else if (examined.resolved() != null) {
+    if (examined.resolved() != null) {
       try {
         problems.addAll(provider.validate(examined.resolved()));
       } catch (RuntimeException e) {
-        // The provider stumbled over the references left out; the core problems explain the pod.
+        if (problems.isEmpty()) {
+          throw e;
+        }
+        // The provider failed on the references left out; the core problems explain the pod.
         LOG.debug(
-            "Pod {}: provider validation stopped on unresolved references: {}", ref, e.toString());
+            "Pod {}: provider validation failed on unresolved references: {}", ref, e.toString());
       }
     }
     if (!problems.isEmpty()) {
@@ -407,9 +408,7 @@ public final class LauncherCore {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("gracePeriod must be >= 0, got " + grace));
     }
-    if (grace.compareTo(PodLauncher.MAX_GRACE_PERIOD) > 0) {
-      grace = PodLauncher.MAX_GRACE_PERIOD;
-    }
+    grace = PodLauncher.capGracePeriod(grace);
     LOG.info("Terminating pod {} with grace period {} s", ref, grace.toSeconds());
     tracked.terminating = true;
     return provider.terminate(ref, grace);
@@ -667,12 +666,9 @@ public final class LauncherCore {
     }
 
     Duration defaultGrace() {
-      if (graceSeconds == null) {
-        return DEFAULT_GRACE;
-      }
-      return graceSeconds > PodLauncher.MAX_GRACE_PERIOD.toSeconds()
-          ? PodLauncher.MAX_GRACE_PERIOD
-          : Duration.ofSeconds(graceSeconds);
+      return graceSeconds == null
+          ? DEFAULT_GRACE
+          : PodLauncher.capGracePeriod(Duration.ofSeconds(graceSeconds));
     }
   }
 }

@@ -508,7 +508,7 @@ final class LocalValidator {
       if (!nonRoot) {
         continue;
       }
-      Long uid = Privileges.RunAs.of(podContext, context).uid();
+      Long uid = Privileges.RunAs.userOf(podContext, context);
       boolean root = uid == null ? isRoot() : uid == 0;
       if (!root) {
         continue;
@@ -572,7 +572,7 @@ final class LocalValidator {
           container.getVolumeMounts() != null
               && container.getVolumeMounts().stream()
                   .anyMatch(mount -> volumeName.equals(mount.getName()));
-      Long uid = Privileges.RunAs.of(podContext, container.getSecurityContext()).uid();
+      Long uid = Privileges.RunAs.userOf(podContext, container.getSecurityContext());
       if (mounts && uid != null && uid != 0) {
         users.add(uid);
       }

@@ -268,10 +268,10 @@ final class PodSupervisor {
         writeFiles(target, files, hostFiles);
       }
     }
-    if (hostFiles && hasHostAliases()) {
-      writeHosts();
-    }
     if (hostFiles) {
+      if (hasHostAliases()) {
+        writeHosts();
+      }
       shareVolumes(volumes);
     }
   }
@@ -1248,12 +1248,7 @@ final class PodSupervisor {
 
   /** Returns a grace period in seconds, at most {@link PodLauncher#MAX_GRACE_PERIOD}. */
   private static Duration graceOf(Long seconds, Duration unset) {
-    if (seconds == null) {
-      return unset;
-    }
-    return seconds > PodLauncher.MAX_GRACE_PERIOD.toSeconds()
-        ? PodLauncher.MAX_GRACE_PERIOD
-        : Duration.ofSeconds(seconds);
+    return seconds == null ? unset : PodLauncher.capGracePeriod(Duration.ofSeconds(seconds));
   }
 
   private void rememberProcess(String instanceId, String record) {

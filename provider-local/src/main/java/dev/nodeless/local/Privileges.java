@@ -155,10 +155,7 @@ final class Privileges {
    */
   record RunAs(Long uid, Long gid, List<Long> groups) {
     static RunAs of(PodSecurityContext pod, SecurityContext container) {
-      Long uid = container == null ? null : container.getRunAsUser();
-      if (uid == null && pod != null) {
-        uid = pod.getRunAsUser();
-      }
+      Long uid = userOf(pod, container);
       Long gid = container == null ? null : container.getRunAsGroup();
       if (gid == null && pod != null) {
         gid = pod.getRunAsGroup();
@@ -175,6 +172,15 @@ final class Privileges {
         groups.add(pod.getFsGroup());
       }
       return new RunAs(uid, gid, List.copyOf(groups));
+    }
+
+    /**
+     * Returns the container's {@code runAsUser}, else the pod's, else {@code null}, without reading
+     * {@code /etc/passwd} as {@link #of} may.
+     */
+    static Long userOf(PodSecurityContext pod, SecurityContext container) {
+      Long uid = container == null ? null : container.getRunAsUser();
+      return uid == null && pod != null ? pod.getRunAsUser() : uid;
     }
 
     /** Returns whether the container runs with other IDs or groups than the launcher. */

@@ -131,24 +131,21 @@ final class ProcessRuntime implements ContainerRuntime {
         Files.createDirectories(launch.runDir().resolve("layers"));
       }
     }
-    if (!script && !privileges.isEmpty()) {
-      String command = launch.command().get(0);
-      if (findExecutable(command, launch.env()) == null) {
-        launch.log().markDone();
-        return StoppedContainer.startError(
-            id, clock.instant(), missingMessage(command, launch.env()));
-      }
+    if (!script) {
       argv.addAll(privileges);
     }
     argv.addAll(launch.command());
     String executable = argv.get(0);
     if (!script) {
-      executable = findExecutable(argv.get(0), launch.env());
-      if (executable == null) {
+      // The container's own command must exist, also when setpriv runs first and executes it.
+      String command = launch.command().get(0);
+      String found = findExecutable(command, launch.env());
+      if (found == null) {
         launch.log().markDone();
         return StoppedContainer.startError(
-            id, clock.instant(), missingMessage(argv.get(0), launch.env()));
+            id, clock.instant(), missingMessage(command, launch.env()));
       }
+      executable = privileges.isEmpty() ? found : privileges.get(0);
     }
     String directory = script ? "/" : launch.workingDir();
     Child child;
