@@ -73,7 +73,8 @@ final class ContainerMapper {
       if (!container.args().isEmpty()) {
         findings.reject(
             container.fieldPath() + ".args",
-            String.join(" ", container.args()),
+            // As written: the expanded args may hold a secret value.
+            String.join(" ", container.container().getArgs()),
             "ACI has no args field and its command replaces the image entrypoint, so args without"
                 + " command cannot keep the image's entrypoint",
             "add command with the image's entrypoint, such as command: [\"/docker-entrypoint.sh\"]");

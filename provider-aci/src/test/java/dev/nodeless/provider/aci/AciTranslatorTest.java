@@ -356,6 +356,34 @@ class AciTranslatorTest {
   }
 
   @Test
+  void argsWithoutCommandRejectedWithoutExpandingSecrets() {
+    Pod pod =
+        pod(
+            b ->
+                b.editSpec()
+                    .editFirstContainer()
+                    .withCommand()
+                    .withArgs("--token=$(TOKEN)")
+                    .addNewEnv()
+                    .withName("TOKEN")
+                    .withNewValueFrom()
+                    .withNewSecretKeyRef("token", "api", false)
+                    .endValueFrom()
+                    .endEnv()
+                    .endContainer()
+                    .endSpec());
+
+    List<ValidationProblem> problems =
+        problems(resolve(pod, secret("api", "token", SECRET)), settings());
+
+    assertThat(problems)
+        .extracting(ValidationProblem::fieldPath)
+        .containsExactly("spec.containers[0].args");
+    assertThat(problems.get(0).value()).isEqualTo("--token=$(TOKEN)");
+    assertThat(problems.get(0).describe()).doesNotContain(SECRET);
+  }
+
+  @Test
   void commandAndArgsJoined() {
     Pod pod =
         pod(
