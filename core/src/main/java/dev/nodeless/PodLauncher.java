@@ -141,6 +141,32 @@ public final class PodLauncher implements AutoCloseable {
   }
 
   /**
+   * Brings the files of a running pod's configMap, secret, downwardAPI and projected volumes up to
+   * date, as the kubelet does on each sync of the pod. The launcher resolves the pod again with its
+   * {@link ReferenceResolver}: ConfigMaps and Secrets are read again, downward API files take the
+   * pod's current labels and annotations, and a service account token is issued again once 80 % of
+   * its lifetime has passed. A kubelet calls this when such an object or the pod's metadata
+   * changes, and periodically, so that tokens never expire.
+   *
+   * <p>Only volumes change: environment variables and {@code subPath} mounts keep what the
+   * container started with, as in Kubernetes. The spec is the one the pod launched with; a changed
+   * spec is not applied. Providers whose platform cannot change a running pod's files keep them and
+   * complete with {@code false}.
+   *
+   * @param pod the pod as it is now, with the UID it was launched with ({@link PodRef#uid()} of a
+   *     pod launched without one)
+   * @return completes with whether any file changed, and with {@code false} for a pod that is
+   *     finished or being terminated. Fails with {@link PodNotFoundException} when this launcher
+   *     does not own the pod, and with {@link PodValidationException} when a reference no longer
+   *     resolves; the files then stay as they are. Fails with {@link IllegalArgumentException} when
+   *     the pod has no {@code metadata.uid}.
+   */
+  public CompletableFuture<Boolean> refreshVolumes(Pod pod) {
+    Objects.requireNonNull(pod, "pod");
+    return core.refreshVolumes(pod);
+  }
+
+  /**
    * The maximum grace period that takes effect: 100 years. A longer one, from a terminate call or
    * from {@code terminationGracePeriodSeconds}, which the API allows up to 2^63 - 1 seconds, is cut
    * to this, so that every deadline stays a time that {@link java.time.Instant} can hold.

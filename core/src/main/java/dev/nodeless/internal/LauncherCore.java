@@ -77,6 +77,7 @@ public final class LauncherCore {
   private final Map<String, TrackedPod> pods = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<PodRef>> launches = new ConcurrentHashMap<>();
   private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
+  private final IssuedTokens tokens;
   private final List<PodStatusListener> allListeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -92,6 +93,7 @@ public final class LauncherCore {
     this.resolver = resolver;
     this.lifecycleListeners = List.copyOf(listeners);
     this.clock = clock;
+    this.tokens = new IssuedTokens(clock);
     this.events = Executors.newSingleThreadExecutor(daemonThreads("nodeless-events"));
     ScheduledThreadPoolExecutor timers =
         new ScheduledThreadPoolExecutor(2, daemonThreads("nodeless-timers"));
@@ -156,12 +158,13 @@ public final class LauncherCore {
     if (resolver instanceof ObjectListResolver) {
       // An in-memory resolver never blocks, so the caller's thread resolves: one hand-off less.
       try {
-        prepared = CompletableFuture.completedFuture(prepare(pod, ref));
+        prepared = CompletableFuture.completedFuture(prepare(pod, ref, podResolver(ref)));
       } catch (RuntimeException e) {
         prepared = CompletableFuture.failedFuture(e);
       }
     } else {
-      prepared = CompletableFuture.supplyAsync(() -> prepare(pod, ref), resolveExecutor);
+      prepared =
+          CompletableFuture.supplyAsync(() -> prepare(pod, ref, podResolver(ref)), resolveExecutor);
     }
     prepared
         .thenCompose(resolved -> start(resolved))
@@ -179,6 +182,7 @@ public final class LauncherCore {
                   fireLifecycle(listener -> listener.onLaunchFailed(ref, cause));
                 }
                 pods.remove(ref.uid());
+                tokens.forget(ref.uid());
                 fresh.completeExceptionally(cause);
               }
             });
@@ -189,7 +193,7 @@ public final class LauncherCore {
     ensureOpen();
     Pod pod = withIdentity(requested);
     try {
-      prepare(pod, PodRef.of(pod));
+      prepare(pod, PodRef.of(pod), resolver);
       return List.of();
     } catch (PodValidationException e) {
       return e.problems();
@@ -201,7 +205,7 @@ public final class LauncherCore {
    * problems are unresolved references still goes to the provider, without those references, so
    * that one exception lists every problem.
    */
-  private ResolvedPod prepare(Pod pod, PodRef ref) {
+  private ResolvedPod prepare(Pod pod, PodRef ref, ReferenceResolver resolver) {
     PodPreparer.Examined examined =
         PodPreparer.examine(pod, resolver, provider.downwardFacts(), provider.name());
     List<ValidationProblem> problems = new ArrayList<>(examined.problems());
@@ -223,6 +227,11 @@ public final class LauncherCore {
     return examined.resolved();
   }
 
+  /** Returns the resolver for one pod, which keeps the service account tokens issued for it. */
+  private ReferenceResolver podResolver(PodRef ref) {
+    return tokens.forPod(ref.uid(), resolver);
+  }
+
   private CompletableFuture<PodRef> start(ResolvedPod resolved) {
     PodRef ref = resolved.ref();
     TrackedPod tracked =
@@ -242,6 +251,55 @@ public final class LauncherCore {
           fireLifecycle(listener -> listener.onStarting(ref));
           return ref;
         });
+  }
+
+  // ---- refresh ------------------------------------------------------------------------------
+
+  public CompletableFuture<Boolean> refreshVolumes(Pod requested) {
+    ensureOpen();
+    if (requested.getMetadata() == null
+        || requested.getMetadata().getUid() == null
+        || requested.getMetadata().getUid().isBlank()) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "the pod has no metadata.uid, so it cannot be matched to a launched pod; set it to"
+                  + " the uid of the PodRef that launch returned"));
+    }
+    Pod pod = withIdentity(requested);
+    PodRef ref = PodRef.of(pod);
+    TrackedPod tracked = pods.get(ref.uid());
+    if (tracked == null) {
+      return CompletableFuture.failedFuture(
+          new PodNotFoundException(
+              ref, "this launcher did not launch or adopt it, so it has no volumes to refresh"));
+    }
+    if (tracked.terminating || PodPhases.isFinished(tracked.status)) {
+      LOG.debug("Pod {} is finished or terminating; its volumes stay as they are", ref);
+      return CompletableFuture.completedFuture(false);
+    }
+    ReferenceResolver podResolver = podResolver(ref);
+    CompletableFuture<ResolvedPod> resolved =
+        resolver instanceof ObjectListResolver
+            ? CompletableFuture.completedFuture(null)
+                .thenApply(ignored -> resolveAgain(pod, podResolver))
+            : CompletableFuture.supplyAsync(() -> resolveAgain(pod, podResolver), resolveExecutor);
+    return resolved
+        .thenCompose(provider::refreshVolumes)
+        .whenComplete(
+            (changed, error) -> {
+              if (error != null) {
+                LOG.warn(
+                    "Refreshing the volumes of pod {} failed; they stay as they were: {}",
+                    ref,
+                    unwrap(error).toString());
+              } else if (changed) {
+                LOG.info("Refreshed the volumes of pod {}", ref);
+              }
+            });
+  }
+
+  private ResolvedPod resolveAgain(Pod pod, ReferenceResolver podResolver) {
+    return PodPreparer.prepare(pod, podResolver, provider.downwardFacts(), provider.name());
   }
 
   /** Returns a deep copy of the pod with a UID, a namespace and a name, which it may lack. */
@@ -314,6 +372,7 @@ public final class LauncherCore {
       if (PodPhases.RUNNING.equals(newPhase)) {
         fireLifecycleNow(listener -> listener.onRunning(ref, status));
       } else if (PodPhases.isFinished(status)) {
+        tokens.forget(ref.uid());
         fireLifecycleNow(listener -> listener.onTerminated(ref, status));
       }
     }
@@ -411,6 +470,7 @@ public final class LauncherCore {
     grace = PodLauncher.capGracePeriod(grace);
     LOG.info("Terminating pod {} with grace period {} s", ref, grace.toSeconds());
     tracked.terminating = true;
+    tokens.forget(ref.uid());
     return provider.terminate(ref, grace);
   }
 
@@ -421,6 +481,7 @@ public final class LauncherCore {
     // pod, and removes it again, or re-adds it before this removal.
     boolean marked = forgotten.add(ref.uid());
     TrackedPod removed = pods.remove(ref.uid());
+    tokens.forget(ref.uid());
     if (removed == null) {
       if (marked) {
         forgotten.remove(ref.uid());

@@ -500,7 +500,6 @@ final class PodResolver {
               + " TokenRequest API), or remove the serviceAccountToken source");
       return;
     }
-    // TODO: refresh the token before it expires, as the kubelet does at 80% of its lifetime.
     files.add(
         new VolumeFile(token.getPath(), issued.get().getBytes(StandardCharsets.UTF_8), mode, true));
   }

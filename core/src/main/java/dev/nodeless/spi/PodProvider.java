@@ -45,6 +45,23 @@ public interface PodProvider extends AutoCloseable {
   CompletableFuture<Void> terminate(PodRef pod, Duration gracePeriod);
 
   /**
+   * Replaces the files of a running pod's configMap, secret, downwardAPI and projected volumes with
+   * those of {@code pod}, a fresh resolution of the same pod, as the kubelet does when the objects
+   * behind them change. Containers see the new files where they mount the whole volume; a {@code
+   * subPath} mount keeps the file it started with, as in Kubernetes. Environment variables do not
+   * change.
+   *
+   * <p>The default keeps the files written at launch and completes with {@code false}, for
+   * providers whose platform cannot change a running pod's volumes.
+   *
+   * @return completes with whether any file changed; with {@code false} for a pod that is unknown
+   *     or finished
+   */
+  default CompletableFuture<Boolean> refreshVolumes(ResolvedPod pod) {
+    return CompletableFuture.completedFuture(false);
+  }
+
+  /**
    * Opens a container's log. With {@link LogOptions#follow()} the stream blocks for new lines until
    * the container stops or the stream is closed.
    *

@@ -260,6 +260,22 @@ final class LocalPodProvider implements PodProvider {
             });
   }
 
+  /**
+   * Rewrites the changed files of the pod's configMap, secret, downwardAPI and projected volumes,
+   * each by an atomic rename, and removes the files that are gone. A pod that another process
+   * supervises is not changed.
+   */
+  @Override
+  public CompletableFuture<Boolean> refreshVolumes(ResolvedPod pod) {
+    ensureOpen();
+    PodSupervisor supervisor = supervised.get(pod.ref().uid());
+    if (supervisor == null) {
+      LOG.debug("Pod {} is not supervised here; its volumes stay as they are", pod.ref());
+      return CompletableFuture.completedFuture(false);
+    }
+    return supervisor.refreshVolumes(pod);
+  }
+
   @Override
   public CompletableFuture<Void> terminate(PodRef pod, Duration gracePeriod) {
     ensureOpen();

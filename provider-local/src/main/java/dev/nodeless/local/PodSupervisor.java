@@ -31,12 +31,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,9 @@ final class PodSupervisor {
   private final String restartPolicy;
   private final Map<String, String> processRecords = new LinkedHashMap<>();
   private final CompletableFuture<Void> finishedFuture = new CompletableFuture<>();
+
+  /** Volumes whose files changed since launch, by name. Used on the strand only. */
+  private final Map<String, ResolvedVolume> refreshedVolumes = new HashMap<>();
 
   private Instant startTime;
   private ContainerRuntime.Sandbox sandbox = ContainerRuntime.Sandbox.HOST;
@@ -283,38 +288,62 @@ final class PodSupervisor {
    * secret volume belongs to the one user other than root that mounts it, if any.
    */
   private void shareVolumes(List<Volume> volumes) throws IOException {
-    PodSecurityContext context = pod.getSpec().getSecurityContext();
-    Long fsGroup = context == null ? null : context.getFsGroup();
     for (Volume volume : volumes) {
       if (volume.getHostPath() != null) {
         continue;
       }
-      Path root = dir.volume(volume.getName());
-      ResolvedVolume files = resolved.volumes().get(volume.getName());
-      boolean secret = files != null && files.secret();
+      Sharing sharing = sharing(volume.getName());
+      if (sharing.changesNothing()) {
+        continue;
+      }
+      try (Stream<Path> paths = Files.walk(dir.volume(volume.getName()))) {
+        for (Path path : (Iterable<Path>) paths::iterator) {
+          sharing.apply(path);
+        }
+      }
+    }
+  }
+
+  /** Returns how the files of one volume are shared, as {@link #shareVolumes} describes. */
+  private Sharing sharing(String volumeName) {
+    PodSecurityContext context = pod.getSpec().getSecurityContext();
+    Long fsGroup = context == null ? null : context.getFsGroup();
+    ResolvedVolume files = volumeFiles(volumeName);
+    boolean secret = files != null && files.secret();
+    Integer owner = null;
+    if (fsGroup == null && secret) {
+      Set<Long> readers = LocalValidator.secretReaders(resolved, volumeName);
+      if (readers.size() == 1) {
+        owner = readers.iterator().next().intValue();
+      }
+    }
+    return new Sharing(fsGroup, secret, owner);
+  }
+
+  /**
+   * The group or owner that a volume's paths get.
+   *
+   * @param fsGroup the pod's fsGroup, which every path joins
+   * @param secret whether the volume contains secret files
+   * @param owner without an fsGroup, the one user other than root that reads the secret volume
+   */
+  private record Sharing(Long fsGroup, boolean secret, Integer owner) {
+    boolean changesNothing() {
+      return fsGroup == null && owner == null;
+    }
+
+    void apply(Path path) throws IOException {
       if (fsGroup != null) {
-        try (Stream<Path> paths = Files.walk(root)) {
-          for (Path path : (Iterable<Path>) paths::iterator) {
-            Files.setAttribute(path, "unix:gid", fsGroup.intValue(), LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) Files.getAttribute(path, "unix:mode");
-            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-              mode |= 02000 | (secret ? 0050 : 0);
-            } else if (secret) {
-              mode |= 0040;
-            }
-            Files.setAttribute(path, "unix:mode", mode & 07777);
-          }
+        Files.setAttribute(path, "unix:gid", fsGroup.intValue(), LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) Files.getAttribute(path, "unix:mode");
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+          mode |= 02000 | (secret ? 0050 : 0);
+        } else if (secret) {
+          mode |= 0040;
         }
-      } else if (secret) {
-        Set<Long> readers = LocalValidator.secretReaders(resolved, volume.getName());
-        if (readers.size() == 1) {
-          int uid = readers.iterator().next().intValue();
-          try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-              Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-            }
-          }
-        }
+        Files.setAttribute(path, "unix:mode", mode & 07777);
+      } else if (owner != null) {
+        Files.setAttribute(path, "unix:uid", owner, LinkOption.NOFOLLOW_LINKS);
       }
     }
   }
@@ -369,15 +398,124 @@ final class PodSupervisor {
       return;
     }
     for (VolumeFile file : volume.files()) {
-      Path path = target.resolve(file.path()).normalize();
-      if (!path.startsWith(target)) {
-        throw new IOException("volume file path " + file.path() + " leaves the volume");
-      }
+      Path path = inside(target, file.path());
       Files.createDirectories(path.getParent());
       Files.write(path, file.content());
-      int mode = hostFiles && file.secret() ? (file.mode() & 0700) | 0400 : file.mode();
-      Files.setPosixFilePermissions(path, permissions(mode));
+      Files.setPosixFilePermissions(path, permissions(fileMode(file, hostFiles)));
     }
+  }
+
+  /**
+   * Returns a volume file's mode. For host processes, a secret file keeps only its owner's bits.
+   */
+  private static int fileMode(VolumeFile file, boolean hostFiles) {
+    return hostFiles && file.secret() ? (file.mode() & 0700) | 0400 : file.mode();
+  }
+
+  /** Returns the files a volume contains now: as launched, or as last refreshed. */
+  private ResolvedVolume volumeFiles(String volumeName) {
+    ResolvedVolume refreshed = refreshedVolumes.get(volumeName);
+    return refreshed != null ? refreshed : resolved.volumes().get(volumeName);
+  }
+
+  // ---- volume refresh ------------------------------------------------------------------------
+
+  /** See {@link LocalPodProvider#refreshVolumes}. */
+  CompletableFuture<Boolean> refreshVolumes(ResolvedPod fresh) {
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    strand.execute(
+        () -> {
+          if (stopping || finished) {
+            done.complete(false);
+            return;
+          }
+          try {
+            done.complete(rewriteVolumes(fresh));
+          } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot refresh the volumes of pod {}: {}", ref, e.toString());
+            done.completeExceptionally(e);
+          }
+        });
+    return done;
+  }
+
+  private boolean rewriteVolumes(ResolvedPod fresh) throws IOException {
+    boolean hostFiles = runtime.hostProcesses();
+    boolean changed = false;
+    List<Volume> volumes =
+        pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+    for (Volume volume : volumes) {
+      ResolvedVolume after = fresh.volumes().get(volume.getName());
+      ResolvedVolume before = volumeFiles(volume.getName());
+      if (after == null || before == null || after.files().equals(before.files())) {
+        continue;
+      }
+      refreshedVolumes.put(volume.getName(), after);
+      Sharing sharing = hostFiles ? sharing(volume.getName()) : new Sharing(null, false, null);
+      rewriteFiles(dir.volume(volume.getName()), before, after, hostFiles, sharing);
+      changed = true;
+    }
+    return changed;
+  }
+
+  /**
+   * Writes each changed file to a temporary file beside it, gives it its mode and owner, and
+   * renames it over the old one, so that a reader sees either the old or the new content. Files no
+   * longer in the volume are deleted, with the directories they leave empty.
+   */
+  private static void rewriteFiles(
+      Path target, ResolvedVolume before, ResolvedVolume after, boolean hostFiles, Sharing sharing)
+      throws IOException {
+    Map<String, VolumeFile> old = new HashMap<>();
+    before.files().forEach(file -> old.put(file.path(), file));
+    for (VolumeFile file : after.files()) {
+      VolumeFile previous = old.remove(file.path());
+      if (file.equals(previous)) {
+        continue;
+      }
+      Path path = inside(target, file.path());
+      createShared(path.getParent(), target, sharing);
+      Path temp = Files.createTempFile(path.getParent(), ".nodeless-", ".tmp");
+      try {
+        Files.write(temp, file.content());
+        Files.setPosixFilePermissions(temp, permissions(fileMode(file, hostFiles)));
+        sharing.apply(temp);
+        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+    for (String gone : old.keySet()) {
+      Path path = inside(target, gone);
+      Files.deleteIfExists(path);
+      for (Path parent = path.getParent(); !parent.equals(target); parent = parent.getParent()) {
+        try (Stream<Path> entries = Files.list(parent)) {
+          if (entries.findAny().isPresent()) {
+            break;
+          }
+        }
+        Files.delete(parent);
+      }
+    }
+  }
+
+  /** Creates the directories up to {@code directory} that are missing, shared like the volume. */
+  private static void createShared(Path directory, Path target, Sharing sharing)
+      throws IOException {
+    if (Files.isDirectory(directory)) {
+      return;
+    }
+    createShared(directory.getParent(), target, sharing);
+    Files.createDirectory(directory);
+    sharing.apply(directory);
+  }
+
+  private static Path inside(Path target, String relative) throws IOException {
+    Path path = target.resolve(relative).normalize();
+    if (!path.startsWith(target) || path.equals(target)) {
+      throw new IOException("volume file path " + relative + " leaves the volume");
+    }
+    return path;
   }
 
   static Set<PosixFilePermission> permissions(int mode) {

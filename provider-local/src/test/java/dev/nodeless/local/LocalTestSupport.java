@@ -69,6 +69,11 @@ abstract class LocalTestSupport {
   }
 
   PodLauncher launcher(Map<String, String> extra) {
+    return launcher(extra, PodLauncher.builder());
+  }
+
+  /** Builds a launcher on the local provider from a builder that may carry a resolver or clock. */
+  PodLauncher launcher(Map<String, String> extra, PodLauncher.Builder builder) {
     Map<String, String> settings = new HashMap<>();
     settings.put(LocalSettings.STATE_DIR, stateDir.toString());
     settings.put(LocalSettings.BACK_OFF_INITIAL, "500ms");
@@ -77,7 +82,7 @@ abstract class LocalTestSupport {
     // These tests describe the process runtime; ContainerRuntimeTest covers containers.
     settings.put(ContainerSettings.RUNTIME, ContainerSettings.PROCESS);
     settings.putAll(extra);
-    return PodLauncher.builder().providerName("local").settings(settings).build();
+    return builder.providerName("local").settings(settings).build();
   }
 
   /** Processes whose environment holds the token; it survives {@code exec}, unlike argv. */
