@@ -213,7 +213,8 @@ final class PodController implements AutoCloseable {
       boolean resync =
           Objects.equals(
               old.getMetadata().getResourceVersion(), pod.getMetadata().getResourceVersion());
-      if (boundHere(pod) && !resync) {
+      // A resync of a pod with files from the API lets the sync refresh them.
+      if (boundHere(pod) && (!resync || hasRefreshableVolumes(pod))) {
         queue.add(pod.getMetadata().getUid());
       }
     }
@@ -288,7 +289,7 @@ final class PodController implements AutoCloseable {
       statusWriter.submit(record.ref, status);
       return;
     }
-    // TODO: label and annotation changes do not reach downward API volumes of a running pod.
+    refreshVolumesIfDue(pod, record);
     List<String> changes = record.launchedSpec.changesTo(pod.getSpec());
     if (!changes.isEmpty() && !changes.equals(record.reportedChanges)) {
       record.reportedChanges = changes;
@@ -303,10 +304,82 @@ final class PodController implements AutoCloseable {
     }
   }
 
+  /**
+   * Brings the pod's configMap, secret, downwardAPI and projected volumes up to date, as the
+   * kubelet does: at once when its labels or annotations changed, else once per pod resync period.
+   */
+  private void refreshVolumesIfDue(Pod pod, PodRecord record) {
+    if (!hasRefreshableVolumes(pod) || record.refreshing) {
+      return;
+    }
+    Metadata metadata = Metadata.of(pod);
+    long now = System.nanoTime();
+    boolean due = now - record.lastRefreshNanos >= config.podResyncPeriod().toNanos() * 9 / 10;
+    if (!due && metadata.equals(record.refreshedMetadata)) {
+      return;
+    }
+    record.refreshing = true;
+    record.lastRefreshNanos = now;
+    metrics.providerCall("refreshVolumes");
+    launcher
+        .refreshVolumes(pod)
+        .whenCompleteAsync(
+            (changed, error) -> {
+              record.refreshing = false;
+              if (error == null) {
+                record.refreshedMetadata = metadata;
+                if (changed) {
+                  LOG.debug("Refreshed the volumes of pod {}", record.ref);
+                }
+                return;
+              }
+              Throwable cause = unwrap(error);
+              if (cause instanceof PodValidationException invalid) {
+                // The kubelet reports a volume it cannot update as FailedMount.
+                events.warning(
+                    pod,
+                    "FailedMount",
+                    "volumes keep their previous files: " + invalid.getMessage());
+              } else {
+                LOG.warn(
+                    "Refreshing the volumes of pod {} failed: {}", record.ref, cause.toString());
+              }
+            },
+            callbacks);
+  }
+
+  /** Returns whether the pod has volumes whose files come from the API or its metadata. */
+  static boolean hasRefreshableVolumes(Pod pod) {
+    return pod.getSpec() != null
+        && pod.getSpec().getVolumes() != null
+        && pod.getSpec().getVolumes().stream()
+            .anyMatch(
+                volume ->
+                    volume.getConfigMap() != null
+                        || volume.getSecret() != null
+                        || volume.getDownwardAPI() != null
+                        || volume.getProjected() != null);
+  }
+
+  /** The parts of a pod's metadata that downward API volumes show. */
+  private record Metadata(Map<String, String> labels, Map<String, String> annotations) {
+    static Metadata of(Pod pod) {
+      return new Metadata(
+          pod.getMetadata().getLabels() == null
+              ? Map.of()
+              : Map.copyOf(pod.getMetadata().getLabels()),
+          pod.getMetadata().getAnnotations() == null
+              ? Map.of()
+              : Map.copyOf(pod.getMetadata().getAnnotations()));
+    }
+  }
+
   private void launch(Pod pod, PodRecord record) {
     PodRef ref = record.ref;
     record.launching = true;
     record.launchedSpec = SpecSnapshot.of(pod.getSpec());
+    record.refreshedMetadata = Metadata.of(pod);
+    record.lastRefreshNanos = System.nanoTime();
     record.launchStartNanos = System.nanoTime();
     metrics.providerCall("launch");
     launcher
@@ -633,6 +706,12 @@ final class PodController implements AutoCloseable {
     volatile boolean deleting;
     volatile boolean lost;
     volatile List<String> reportedChanges = List.of();
+
+    /** The labels and annotations that the pod's volumes were last written with. */
+    volatile Metadata refreshedMetadata;
+
+    volatile long lastRefreshNanos;
+    volatile boolean refreshing;
 
     PodRecord(PodRef ref) {
       this.ref = ref;

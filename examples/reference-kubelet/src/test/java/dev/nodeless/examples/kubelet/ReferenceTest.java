@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -211,6 +212,93 @@ class ReferenceTest {
     assertThat(event.getMessage()).contains("absent-secret").contains("spec.containers[0].env[1]");
     assertThat(cluster.get("needs-secret").getStatus().getPhase()).isEqualTo(PodPhases.PENDING);
     assertThat(kubelet.launcher().list()).extracting(PodRef::name).doesNotContain("needs-secret");
+  }
+
+  @Test
+  void configMapAndLabelChangesReachTheVolumes() {
+    cluster
+        .client
+        .configMaps()
+        .inNamespace(TestCluster.NAMESPACE)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("live-config")
+                .endMetadata()
+                .addToData("mode", "first")
+                .build())
+        .create();
+    cluster.create(
+        cluster
+            .pod(
+                "live",
+                NODE,
+                "while :; do now=$(cat /etc/live/mode; echo; cat /etc/info/labels);"
+                    + " if [ \"$now\" != \"$last\" ]; then echo \"$now\"; last=$now; fi;"
+                    + " sleep 0.05; done")
+            .editMetadata()
+            .addToLabels("stage", "one")
+            .endMetadata()
+            .editSpec()
+            .editFirstContainer()
+            .addNewVolumeMount()
+            .withName("live")
+            .withMountPath("/etc/live")
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("info")
+            .withMountPath("/etc/info")
+            .endVolumeMount()
+            .endContainer()
+            .addNewVolume()
+            .withName("live")
+            .withNewConfigMap()
+            .withName("live-config")
+            .endConfigMap()
+            .endVolume()
+            .addNewVolume()
+            .withName("info")
+            .withNewDownwardAPI()
+            .addNewItem()
+            .withPath("labels")
+            .withNewFieldRef()
+            .withFieldPath("metadata.labels")
+            .endFieldRef()
+            .endItem()
+            .endDownwardAPI()
+            .endVolume()
+            .endSpec());
+    Pod pod = cluster.awaitPhase("live", PodPhases.RUNNING);
+    await()
+        .atMost(TestCluster.TIMEOUT)
+        .until(() -> log(pod), text -> text.contains("first\nstage=\"one\""));
+
+    cluster
+        .client
+        .configMaps()
+        .inNamespace(TestCluster.NAMESPACE)
+        .withName("live-config")
+        .edit(map -> new ConfigMapBuilder(map).addToData("mode", "second").build());
+    // Within a pod resync period (1 s here).
+    await()
+        .atMost(TestCluster.TIMEOUT)
+        .until(() -> log(pod), text -> text.contains("second\nstage=\"one\""));
+
+    cluster
+        .client
+        .pods()
+        .inNamespace(TestCluster.NAMESPACE)
+        .withName("live")
+        .edit(
+            current ->
+                new PodBuilder(current)
+                    .editMetadata()
+                    .addToLabels("stage", "two")
+                    .endMetadata()
+                    .build());
+    await()
+        .atMost(TestCluster.TIMEOUT)
+        .until(() -> log(pod), text -> text.contains("second\nstage=\"two\""));
   }
 
   private String log(Pod pod) throws Exception {
