@@ -417,6 +417,17 @@ final class ProcessRuntime implements ContainerRuntime {
     public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
       List<String> argv = new ArrayList<>();
       argv.add(tools.setsid());
+      if (cgroup != null) {
+        // The command joins the instance's cgroup before it runs, as a command run by the CRI's
+        // exec joins the container's, so its memory counts against the container's limit.
+        StringBuilder join = new StringBuilder();
+        for (Path procs : cgroup.procsFiles()) {
+          join.append("echo $$ > ").append(StartScript.quote(procs.toString()));
+          join.append(" || exit 126; ");
+        }
+        argv.addAll(
+            List.of(tools.sh(), "-c", join.append("exec \"$@\"").toString(), "nodeless-exec"));
+      }
       if (namespace) {
         argv.addAll(List.of(tools.nsenter(), "-t", Long.toString(process.pid()), "-m", "-r", "-w"));
       }

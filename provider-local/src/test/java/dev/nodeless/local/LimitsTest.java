@@ -7,7 +7,10 @@ import dev.nodeless.PodRef;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LimitsTest extends LocalTestSupport {
 
@@ -35,6 +38,33 @@ class LimitsTest extends LocalTestSupport {
     assertThat(terminated.getReason()).isEqualTo("OOMKilled");
     assertThat(terminated.getExitCode()).isEqualTo(137);
     assertThat(status.getQosClass()).isEqualTo("Guaranteed");
+  }
+
+  @Test
+  void execProbeRunsInContainerCgroup(@TempDir Path out) throws Exception {
+    assumeTrue(Cgroups.detect().isPresent(), "this host gives no writable cgroups");
+    Path main = out.resolve("main");
+    Path probe = out.resolve("probe");
+    PodRef ref =
+        launch(
+            pod(
+                    "probed",
+                    shell("main", "cat /proc/self/cgroup > " + main + "; exec sleep 1000")
+                        .withNewResources()
+                        .addToLimits("memory", new Quantity("64Mi"))
+                        .endResources()
+                        .withNewReadinessProbe()
+                        .withNewExec()
+                        .withCommand("sh", "-c", "cat /proc/self/cgroup > " + probe)
+                        .endExec()
+                        .withPeriodSeconds(1)
+                        .endReadinessProbe()
+                        .build())
+                .build());
+
+    awaitStatus(ref, status -> findContainer(status, "main").map(c -> c.getReady()).orElse(false));
+
+    assertThat(Files.readString(probe)).contains("nodeless-").isEqualTo(Files.readString(main));
   }
 
   @Test
