@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongFunction;
 
 /**
  * Turns a container's user and groups, {@code allowPrivilegeEscalation: false} and {@code
@@ -151,25 +152,42 @@ final class Privileges {
    * @param uid {@code runAsUser}
    * @param gid {@code runAsGroup}; when only the user is given, that user's group in the host's
    *     {@code /etc/passwd}, or 0 when it has no entry there, as containerd does with an image's
-   * @param groups {@code supplementalGroups}, then {@code fsGroup}
+   * @param groups {@code supplementalGroups}, then {@code fsGroup}, then with a {@code runAsUser}
+   *     the groups that list that user in the host's {@code /etc/group}, unless {@code
+   *     supplementalGroupsPolicy} is {@code Strict}
    */
   record RunAs(Long uid, Long gid, List<Long> groups) {
     static RunAs of(PodSecurityContext pod, SecurityContext container) {
+      return of(pod, container, HostUser::of);
+    }
+
+    /**
+     * Returns what {@link #of(PodSecurityContext, SecurityContext)} does, with another user
+     * database.
+     */
+    static RunAs of(
+        PodSecurityContext pod, SecurityContext container, LongFunction<HostUser> users) {
       Long uid = userOf(pod, container);
       Long gid = container == null ? null : container.getRunAsGroup();
       if (gid == null && pod != null) {
         gid = pod.getRunAsGroup();
       }
-      if (gid == null && uid != null) {
-        gid = primaryGroup(uid);
+      HostUser user = uid == null ? null : users.apply(uid);
+      if (gid == null && user != null) {
+        gid = user.group();
       }
-      // TODO: add the user's groups from the host's /etc/group, as supplementalGroupsPolicy Merge.
       Set<Long> groups = new LinkedHashSet<>();
       if (pod != null && pod.getSupplementalGroups() != null) {
         groups.addAll(pod.getSupplementalGroups());
       }
       if (pod != null && pod.getFsGroup() != null) {
         groups.add(pod.getFsGroup());
+      }
+      boolean strict = pod != null && "Strict".equals(pod.getSupplementalGroupsPolicy());
+      if (user != null && !strict) {
+        // Policy Merge, the default: the groups that list the user, as containerd reads them from
+        // the image's /etc/group. The host is the image of a host process.
+        groups.addAll(user.memberOf());
       }
       return new RunAs(uid, gid, List.copyOf(groups));
     }
@@ -189,19 +207,55 @@ final class Privileges {
     }
   }
 
-  /** Returns the group of the user's entry in the host's {@code /etc/passwd}, or 0 without one. */
-  static long primaryGroup(long uid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-        String[] fields = line.split(":", -1);
+  /**
+   * A user's entries in the host's {@code /etc/passwd} and {@code /etc/group}.
+   *
+   * @param group the group of the user's {@code /etc/passwd} entry, or 0 without one, as containerd
+   *     does with an image's
+   * @param memberOf the groups whose {@code /etc/group} entry lists the user's name as a member
+   */
+  record HostUser(long group, List<Long> memberOf) {
+    static HostUser of(long uid) {
+      return of(uid, Path.of("/etc/passwd"), Path.of("/etc/group"));
+    }
+
+    static HostUser of(long uid, Path passwd, Path groupFile) {
+      String name = null;
+      long group = 0;
+      for (String[] fields : entries(passwd)) {
         if (fields.length > 3 && fields[2].equals(Long.toString(uid))) {
-          return Long.parseLong(fields[3]);
+          name = fields[0];
+          try {
+            group = Long.parseLong(fields[3]);
+          } catch (NumberFormatException e) {
+            group = 0;
+          }
+          break;
         }
       }
-    } catch (IOException | NumberFormatException e) {
-      // No readable entry: the same as no entry.
+      Set<Long> memberOf = new LinkedHashSet<>();
+      if (name != null) {
+        for (String[] fields : entries(groupFile)) {
+          if (fields.length > 3 && List.of(fields[3].split(",")).contains(name)) {
+            try {
+              memberOf.add(Long.parseLong(fields[2]));
+            } catch (NumberFormatException e) {
+              // A malformed entry grants nothing.
+            }
+          }
+        }
+      }
+      return new HostUser(group, List.copyOf(memberOf));
     }
-    return 0;
+
+    /** Returns the colon-separated fields of each line, or nothing when the file is unreadable. */
+    private static List<String[]> entries(Path file) {
+      try {
+        return Files.readAllLines(file).stream().map(line -> line.split(":", -1)).toList();
+      } catch (IOException e) {
+        return List.of();
+      }
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -245,16 +246,18 @@ class PrivilegesTest extends LocalTestSupport {
             .build();
 
     PodRef ref = launch(pod);
+    // id -G prints the group, then the kernel's sorted supplementary list without it. User 1000
+    // also gets the groups that list it in this host's /etc/group.
+    TreeSet<Long> supplementary = new TreeSet<>(List.of(2000L, 4000L));
+    supplementary.addAll(Privileges.HostUser.of(1000).memberOf());
+    supplementary.remove(3000L);
+    String groups =
+        "3000 " + String.join(" ", supplementary.stream().map(String::valueOf).toList());
 
     awaitPhase(ref, "Succeeded");
     assertThat(logs(ref, "main").lines())
         .containsExactly(
-            "1000",
-            "3000",
-            "3000 2000 4000",
-            "2000",
-            "my-app",
-            "CapEff:\t" + NET_BIND_SERVICE_ONLY);
+            "1000", "3000", groups, "2000", "my-app", "CapEff:\t" + NET_BIND_SERVICE_ONLY);
   }
 
   @Test
