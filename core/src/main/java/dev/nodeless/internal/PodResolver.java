@@ -366,8 +366,6 @@ final class PodResolver {
         name, utf8(value), EnvValue.Source.SECRET, selector.getName(), selector.getKey());
   }
 
-  // TODO: flag command and args that $(VAR) expansion filled from a Secret, so providers can keep
-  // them out of plain fields; ResolvedContainer has no such flag yet.
   private static List<String> expandAll(List<String> values, Map<String, EnvValue> env) {
     if (values == null) {
       return List.of();

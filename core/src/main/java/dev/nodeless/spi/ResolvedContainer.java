@@ -3,10 +3,14 @@ package dev.nodeless.spi;
 import dev.nodeless.internal.EnvExpansion;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One container after reference resolution.
@@ -53,6 +57,70 @@ public record ResolvedContainer(
       return EnvExpansion.expand(mount.getSubPathExpr(), values::get);
     }
     return mount.getSubPath() == null ? "" : mount.getSubPath();
+  }
+
+  /**
+   * Lists the command and args items that {@code $(VAR)} expansion filled with a secret value, so
+   * that a provider can keep them out of fields its platform stores in plain text. The items in
+   * {@link #command()} and {@link #args()} then hold the secret value.
+   *
+   * @return one entry per such item, in command then args order
+   */
+  public List<SecretExpansion> secretExpansions() {
+    Set<String> secrets = new HashSet<>();
+    for (EnvValue value : env) {
+      if (value.secret()) {
+        secrets.add(value.name());
+      }
+    }
+    List<SecretExpansion> found = new ArrayList<>();
+    if (!secrets.isEmpty()) {
+      collect(found, "command", container.getCommand(), secrets);
+      collect(found, "args", container.getArgs(), secrets);
+    }
+    return List.copyOf(found);
+  }
+
+  private void collect(
+      List<SecretExpansion> found, String field, List<String> items, Set<String> secrets) {
+    for (int i = 0; items != null && i < items.size(); i++) {
+      Set<String> names = variableReferences(items.get(i));
+      names.retainAll(secrets);
+      if (!names.isEmpty()) {
+        found.add(
+            new SecretExpansion(
+                fieldPath + "." + field + "[" + i + "]", items.get(i), List.copyOf(names)));
+      }
+    }
+  }
+
+  /**
+   * A command or args item whose expansion contains a secret value.
+   *
+   * @param fieldPath its path, such as {@code spec.containers[0].args[1]}
+   * @param written the item as the spec writes it, which shows only variable names
+   * @param variables the secret variables it expands, in order of appearance
+   */
+  public record SecretExpansion(String fieldPath, String written, List<String> variables) {
+    public SecretExpansion {
+      Objects.requireNonNull(fieldPath, "fieldPath");
+      variables = List.copyOf(variables);
+    }
+  }
+
+  /**
+   * Returns the names that the {@code $(NAME)} references in a text name, in order, as Kubernetes
+   * reads them: {@code $$} escapes a dollar and an unclosed {@code $(} is plain text.
+   */
+  public static Set<String> variableReferences(String text) {
+    Set<String> names = new LinkedHashSet<>();
+    EnvExpansion.expand(
+        text,
+        name -> {
+          names.add(name);
+          return null;
+        });
+    return names;
   }
 
   /** Whether this is a native sidecar: an init container with {@code restartPolicy: Always}. */

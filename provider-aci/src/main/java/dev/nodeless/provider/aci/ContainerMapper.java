@@ -81,8 +81,7 @@ final class ContainerMapper {
       }
       return null;
     }
-    checkSecretExpansion(container, "command", container.container().getCommand(), findings);
-    checkSecretExpansion(container, "args", container.container().getArgs(), findings);
+    checkSecretExpansion(container, findings);
     List<String> line = new ArrayList<>(container.command());
     line.addAll(container.args());
     return line;
@@ -92,49 +91,19 @@ final class ContainerMapper {
    * Rejects a {@code $(VAR)} reference to a secret-sourced variable in the command line: ACI keeps
    * the command as plain text in the container group, readable by anyone who can read the group.
    */
-  private static void checkSecretExpansion(
-      ResolvedContainer container, String field, List<String> items, Findings findings) {
-    if (items == null) {
-      return;
-    }
-    Set<String> secrets = new java.util.HashSet<>();
-    container.env().stream().filter(EnvValue::secret).forEach(env -> secrets.add(env.name()));
-    for (int i = 0; i < items.size() && !secrets.isEmpty(); i++) {
-      for (String name : references(items.get(i))) {
-        if (secrets.contains(name)) {
-          findings.reject(
-              container.fieldPath() + "." + field + "[" + i + "]",
-              "$(" + name + ")",
-              "the expansion puts a Secret value into the command, which ACI stores in plain text",
-              "read the variable inside the process instead, such as [\"sh\", \"-c\", \"exec app"
-                  + " --token \\\"$"
-                  + name
-                  + "\\\"\"]");
-        }
+  private static void checkSecretExpansion(ResolvedContainer container, Findings findings) {
+    for (ResolvedContainer.SecretExpansion expansion : container.secretExpansions()) {
+      for (String name : expansion.variables()) {
+        findings.reject(
+            expansion.fieldPath(),
+            "$(" + name + ")",
+            "the expansion puts a Secret value into the command, which ACI stores in plain text",
+            "read the variable inside the process instead, such as [\"sh\", \"-c\", \"exec app"
+                + " --token \\\"$"
+                + name
+                + "\\\"\"]");
       }
     }
-  }
-
-  /** Lists the variable names that Kubernetes expands in one command item, where $$ escapes. */
-  static List<String> references(String item) {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; item != null && i < item.length() - 1; i++) {
-      if (item.charAt(i) != '$') {
-        continue;
-      }
-      char next = item.charAt(i + 1);
-      if (next == '$') {
-        i++;
-      } else if (next == '(') {
-        int end = item.indexOf(')', i + 2);
-        if (end < 0) {
-          return names;
-        }
-        names.add(item.substring(i + 2, end));
-        i = end;
-      }
-    }
-    return names;
   }
 
   /**

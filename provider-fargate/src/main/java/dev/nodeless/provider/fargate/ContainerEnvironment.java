@@ -73,8 +73,7 @@ record ContainerEnvironment(
     List<String> entryPoint = container.command();
     List<String> command = container.args();
     List<String> overrideCommand = null;
-    checkCommandLine(container, "command", container.container().getCommand(), references, context);
-    checkCommandLine(container, "args", container.container().getArgs(), references, context);
+    checkCommandLine(container, context);
     if (anyPerPod(container.container().getCommand(), references)) {
       context.note(
           container.fieldPath()
@@ -194,20 +193,12 @@ record ContainerEnvironment(
     return "value " + referenced.value();
   }
 
-  private static void checkCommandLine(
-      ResolvedContainer container,
-      String field,
-      List<String> items,
-      VariableReferences references,
-      Context context) {
-    if (items == null) {
-      return;
-    }
-    for (int i = 0; i < items.size(); i++) {
-      for (String variable : references.secretsIn(items.get(i))) {
+  private static void checkCommandLine(ResolvedContainer container, Context context) {
+    for (ResolvedContainer.SecretExpansion expansion : container.secretExpansions()) {
+      for (String variable : expansion.variables()) {
         context.problem(
-            container.fieldPath() + "." + field + "[" + i + "]",
-            items.get(i),
+            expansion.fieldPath(),
+            expansion.written(),
             "expands the secret variable "
                 + variable
                 + ", and ECS stores command lines in plain text",

@@ -72,13 +72,6 @@ final class VariableReferences {
     return templates.get(name);
   }
 
-  /** Lists the secret variables that a command-line item or template expands, in order. */
-  Set<String> secretsIn(String text) {
-    Set<String> result = new LinkedHashSet<>(references(text));
-    result.retainAll(secret);
-    return result;
-  }
-
   /** Returns whether a command-line item or template expands a per-pod variable. */
   boolean perPodIn(String text) {
     return references(text).stream().anyMatch(perPod::contains);
@@ -98,33 +91,8 @@ final class VariableReferences {
     }
   }
 
-  /**
-   * Lists the variable names that {@code $(NAME)} references in the text expand, as Kubernetes
-   * reads them: {@code $$} is an escaped dollar and an unclosed {@code $(} is plain text.
-   */
+  /** Lists the variable names that the {@code $(NAME)} references in the text expand. */
   static Set<String> references(String text) {
-    Set<String> names = new LinkedHashSet<>();
-    int i = 0;
-    while (i < text.length() - 1) {
-      char c = text.charAt(i);
-      if (c != '$') {
-        i++;
-        continue;
-      }
-      char next = text.charAt(i + 1);
-      if (next == '$') {
-        i += 2;
-      } else if (next == '(') {
-        int close = text.indexOf(')', i + 2);
-        if (close < 0) {
-          break;
-        }
-        names.add(text.substring(i + 2, close));
-        i = close + 1;
-      } else {
-        i++;
-      }
-    }
-    return names;
+    return ResolvedContainer.variableReferences(text);
   }
 }
