@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -300,11 +301,12 @@ final class Detacher {
     return command;
   }
 
-  // TODO: remove the logs of supervisors that exited long ago; nothing prunes them yet.
+  /** Names the new supervisor's log, after deleting the logs of supervisors gone long ago. */
   private Path logFile() {
+    Path directory = StateDirectory.supervisorLogs(launcherOptions);
+    SupervisorLogs.prune(directory, Instant.now());
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    return StateDirectory.supervisorLogs(launcherOptions)
-        .resolve("supervisor-" + stamp + "-" + ProcessHandle.current().pid() + ".log");
+    return directory.resolve("supervisor-" + stamp + "-" + ProcessHandle.current().pid() + ".log");
   }
 
   /**
