@@ -3,38 +3,17 @@ package dev.nodeless.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeless.ReferenceResolver;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Secret;
+import dev.nodeless.testing.ChangingResolver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class IssuedTokensTest {
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
-  private final AtomicInteger issued = new AtomicInteger();
-  private final ReferenceResolver issuer =
-      new ReferenceResolver() {
-        @Override
-        public Optional<ConfigMap> configMap(String namespace, String name) {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<Secret> secret(String namespace, String name) {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> serviceAccountToken(
-            String namespace, String account, String audience, long expirationSeconds) {
-          return Optional.of("token-" + issued.incrementAndGet());
-        }
-      };
+  private final ChangingResolver issuer = new ChangingResolver();
 
   @Test
   void tokenReusedUntilEightyPercent() {

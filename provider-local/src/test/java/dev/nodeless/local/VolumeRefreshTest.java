@@ -9,8 +9,8 @@ import dev.nodeless.PodLauncher;
 import dev.nodeless.PodNotFoundException;
 import dev.nodeless.PodRef;
 import dev.nodeless.PodValidationException;
-import dev.nodeless.ReferenceResolver;
 import dev.nodeless.ValidationProblem;
+import dev.nodeless.testing.ChangingResolver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -31,11 +31,8 @@ import java.time.ZoneId;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,37 +50,14 @@ class VolumeRefreshTest extends LocalTestSupport {
           + " if [ \"$now\" != \"$last\" ]; then echo \"---\"; echo \"$now\"; last=$now; fi;"
           + " sleep 0.05; done";
 
-  private final AtomicReference<ConfigMap> settings = new AtomicReference<>();
-  private final AtomicReference<Secret> creds = new AtomicReference<>();
-  private final AtomicInteger tokensIssued = new AtomicInteger();
+  private final ChangingResolver resolver = new ChangingResolver();
   private final MovableClock clock = new MovableClock();
 
   @BeforeEach
   void launcherWithResolver() {
     launcher.close();
-    ReferenceResolver resolver =
-        new ReferenceResolver() {
-          @Override
-          public Optional<ConfigMap> configMap(String namespace, String name) {
-            return Optional.ofNullable(settings.get())
-                .filter(found -> found.getMetadata().getName().equals(name));
-          }
-
-          @Override
-          public Optional<Secret> secret(String namespace, String name) {
-            return Optional.ofNullable(creds.get())
-                .filter(found -> found.getMetadata().getName().equals(name));
-          }
-
-          @Override
-          public Optional<String> serviceAccountToken(
-              String namespace, String account, String audience, long expirationSeconds) {
-            return Optional.of("token-" + tokensIssued.incrementAndGet());
-          }
-        };
     launcher = launcher(Map.of(), PodLauncher.builder().resolver(resolver).clock(clock));
-    settings.set(configMap(Map.of("greeting", "hello", "extra", "x")));
-    creds.set(secret("s3cret-1"));
+    resolver.put(configMap(Map.of("greeting", "hello", "extra", "x")), secret("s3cret-1"));
   }
 
   @Test
@@ -96,21 +70,20 @@ class VolumeRefreshTest extends LocalTestSupport {
         .until(() -> logs(ref, "main").contains("extra\ngreeting\nhello\napp=\"one\"\ns3cret-1"));
     assertThat(logs(ref, "main")).contains("token-1");
 
-    settings.set(configMap(Map.of("greeting", "bye", "added", "y")));
-    creds.set(secret("s3cret-2"));
+    resolver.put(configMap(Map.of("greeting", "bye", "added", "y")), secret("s3cret-2"));
     assertThat(launcher.refreshVolumes(withLabel(pod, "two")).get()).isTrue();
 
     await()
         .atMost(TIMEOUT)
         .until(() -> logs(ref, "main").contains("added\ngreeting\nbye\napp=\"two\"\ns3cret-2"));
     // The token is not issued again before 80 % of its 600 s lifetime.
-    assertThat(tokensIssued).hasValue(1);
+    assertThat(resolver.tokensIssued()).isEqualTo(1);
     assertThat(launcher.refreshVolumes(withLabel(pod, "two")).get()).isFalse();
     assertThat(leftovers(ref)).isEmpty();
 
     clock.advance(Duration.ofSeconds(481));
     assertThat(launcher.refreshVolumes(withLabel(pod, "two")).get()).isTrue();
-    assertThat(tokensIssued).hasValue(2);
+    assertThat(resolver.tokensIssued()).isEqualTo(2);
     await().atMost(TIMEOUT).until(() -> logs(ref, "main").contains("token-2"));
   }
 
@@ -119,7 +92,7 @@ class VolumeRefreshTest extends LocalTestSupport {
     Pod pod = watchingPod("one");
     PodRef ref = launch(pod);
     awaitPhase(ref, "Running");
-    settings.set(null);
+    resolver.removeConfigMap("settings");
 
     Throwable failure = catchThrowable(() -> launcher.refreshVolumes(pod).join());
 
@@ -187,7 +160,7 @@ class VolumeRefreshTest extends LocalTestSupport {
     PodRef ref = launch(pod);
     await().atMost(TIMEOUT).until(() -> logs(ref, "main").contains("s3cret-1"));
 
-    creds.set(secret("s3cret-2"));
+    resolver.put(secret("s3cret-2"));
     assertThat(launcher.refreshVolumes(pod).get()).isTrue();
 
     await().atMost(TIMEOUT).until(() -> logs(ref, "main").contains("s3cret-2"));
