@@ -70,6 +70,13 @@ final class RunCommand implements Callable<Integer> {
   boolean detach;
 
   @Option(
+      names = "--rm",
+      description =
+          "Remove the pods, with their logs, from the state directory once they finished."
+              + " Without it, finished pods stay for nodeless ls and logs until nodeless rm.")
+  boolean remove;
+
+  @Option(
       names = {"-o", "--output"},
       defaultValue = "text",
       paramLabel = "FORMAT",
@@ -89,6 +96,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (detach && remove) {
+      throw new CliException(
+          ExitCodes.INVALID_INPUT,
+          "--rm removes the pods when this command ends, but --detach returns while they run;"
+              + " pass only one of them, and remove detached pods with nodeless rm");
+    }
     Console console =
         new Console(spec.commandLine().getOut(), spec.commandLine().getErr(), main.interactive());
     KubernetesSerialization serialization = new KubernetesSerialization();
@@ -119,6 +132,9 @@ final class RunCommand implements Callable<Integer> {
     Consumer<String> logSink = output == OutputFormat.text ? console::out : console::err;
     try (RunSession session = new RunSession(launcher, pods, console, logSink, gracePeriod);
         SignalGuard guard = new SignalGuard(session::stopForSignal, session::hurryStop)) {
+      if (remove) {
+        session.removeWhenStopped();
+      }
       // The timeout bounds the launch, then counts again from when the provider accepted the
       // pods, so a slow start of this JVM or the provider does not eat into the pods' time.
       session.launchAll(RunSession.deadlineAfter(timeout));
@@ -132,6 +148,9 @@ final class RunCommand implements Callable<Integer> {
         console.err("timed out after " + describe(timeout) + "; terminating " + names);
         session.terminateAll();
         printDocument(session, console, serialization);
+        if (remove) {
+          session.removeAll();
+        }
         throw new CliException(
             ExitCodes.TIMED_OUT,
             "run timed out after "
@@ -141,7 +160,11 @@ final class RunCommand implements Callable<Integer> {
                 + "; raise --timeout if the pods need longer");
       }
       printDocument(session, console, serialization);
-      return report(session, console);
+      int exitCode = report(session, console);
+      if (remove) {
+        session.removeAll();
+      }
+      return exitCode;
     }
   }
 

@@ -50,6 +50,7 @@ final class RunSession implements AutoCloseable {
   private final Subscription subscription;
   private final Object stopLock = new Object();
   private boolean stopping;
+  private volatile boolean removeWhenStopped;
 
   /**
    * @param pods pods with {@code metadata.uid} and {@code metadata.namespace} set
@@ -191,6 +192,30 @@ final class RunSession implements AutoCloseable {
   }
 
   /**
+   * Removes every launched pod, finished ones included, with its logs from the state directory.
+   * Pods still running are killed at once.
+   */
+  void removeAll() {
+    List<CompletableFuture<Void>> removed = new ArrayList<>();
+    for (PodRef ref : launchedPods()) {
+      removed.add(launcher.terminate(ref, Duration.ZERO));
+    }
+    try {
+      CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new))
+          .get(TERMINATE_SLACK.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      console.err(
+          "warning: not every pod was removed within "
+              + TERMINATE_SLACK.toSeconds()
+              + " s: "
+              + e
+              + "; remove them with nodeless rm");
+    }
+  }
+
+  /**
    * Terminates the pods for SIGINT or SIGTERM, unless the session already ended, then closes the
    * launcher, which also stops a pod whose launch was still in flight. Runs on the shutdown hook
    * thread. The JVM exits with 128 + the signal number afterwards.
@@ -211,8 +236,16 @@ final class RunSession implements AutoCloseable {
                   ? " with their grace periods"
                   : " with grace period " + gracePeriod.toSeconds() + " s"));
       terminateAll();
+      if (removeWhenStopped) {
+        removeAll();
+      }
     }
     launcher.close();
+  }
+
+  /** Makes {@link #stopForSignal} also remove the pods that had finished, as {@code --rm} asks. */
+  void removeWhenStopped() {
+    removeWhenStopped = true;
   }
 
   /**

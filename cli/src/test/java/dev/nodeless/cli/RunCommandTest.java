@@ -111,6 +111,30 @@ class RunCommandTest {
   }
 
   @Test
+  void finishedPodsStayUnlessRmIsGiven() {
+    Path fail = TestFiles.manifest(files, "fail.yaml");
+
+    Cli.Result kept = run(fail);
+    assertThat(kept.exitCode()).as(kept.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(Cli.run("ls", "--state-dir", stateDir.toString()).out()).contains("boom");
+
+    Cli.Result removed = run(fail, "--rm");
+    assertThat(removed.exitCode()).as(removed.toString()).isEqualTo(ExitCodes.FAILED);
+    assertThat(removed.err()).contains("container boom exited with code 3");
+    // The first run's pod stays: --rm removes only the pods of its own run.
+    Cli.Result listed = Cli.run("ls", "--state-dir", stateDir.toString(), "-o", "json");
+    assertThat(listed.out()).contains("\"name\":\"boom\"").containsOnlyOnce("\"uid\":");
+  }
+
+  @Test
+  void rmConflictsWithDetach() {
+    Cli.Result result = run(TestFiles.manifest(files, "fail.yaml"), "--rm", "--detach");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(result.err()).contains("--rm").contains("--detach").contains("nodeless rm");
+  }
+
+  @Test
   void jsonOutputParsesAsPodList() {
     Cli.Result result = run(TestFiles.manifest(files, "fail.yaml"), "-o", "json");
 
