@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A second Ctrl-C while {@code nodeless run} waits out a long grace period kills the pods. */
+/**
+ * Ctrl-C during {@code nodeless run}: with {@code --rm} it removes every pod, and a second Ctrl-C
+ * while it waits out a long grace period kills the pods.
+ */
 class SecondInterruptTest {
   private static final String POD =
       """
@@ -33,6 +36,59 @@ class SecondInterruptTest {
   void killCli() {
     if (cli != null) {
       cli.close();
+    }
+  }
+
+  @Test
+  void ctrlCWithRmRemovesFinishedPodsToo() throws Exception {
+    CliProcess.assumeTools();
+    Path manifest =
+        Files.writeString(
+            folder.resolve("two.yaml"),
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: quick}
+            spec:
+              restartPolicy: Never
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "echo quick done"]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: slow}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: main, image: busybox, command: ["sh", "-c", "echo slow started; exec sleep 600"]}
+            """);
+    Path state = folder.resolve("state");
+    cli =
+        CliProcess.start(
+            folder,
+            "run",
+            "--rm",
+            "--state-dir",
+            state.toString(),
+            "-s",
+            "local.runtime=process",
+            "-f",
+            manifest.toString());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                (cli.out().contains("quick done")
+                        && cli.out().contains("slow started")
+                        && cli.err().contains("quick: Succeeded"))
+                    || !cli.process.isAlive());
+
+    cli.interrupt();
+
+    assertThat(cli.process.waitFor(30, TimeUnit.SECONDS)).as("the CLI exits").isTrue();
+    assertThat(cli.process.exitValue()).as(cli.err()).isEqualTo(ExitCodes.INTERRUPTED);
+    try (var pods = Files.list(state.resolve("pods"))) {
+      assertThat(pods.toList()).as("pods left in the state directory").isEmpty();
     }
   }
 
