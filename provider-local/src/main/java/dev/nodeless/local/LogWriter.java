@@ -1,6 +1,7 @@
 package dev.nodeless.local;
 
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -62,37 +64,75 @@ final class LogWriter {
    */
   void pump(InputStream output) throws IOException {
     try (InputStream in = output;
-        OutputStream out =
-            new BufferedOutputStream(
-                Files.newOutputStream(file, StandardOpenOption.APPEND, StandardOpenOption.CREATE),
-                32 * 1024)) {
+        Sink sink = openSink()) {
       byte[] chunk = new byte[8192];
-      byte[] line = new byte[MAX_LINE];
-      int length = 0;
       int read;
       while ((read = in.read(chunk)) >= 0) {
-        for (int i = 0; i < read; i++) {
-          byte next = chunk[i];
-          if (next == '\n') {
-            writeLine(out, line, length);
-            length = 0;
-          } else {
-            line[length++] = next;
-            if (length == MAX_LINE) {
-              writeLine(out, line, length);
-              length = 0;
-            }
-          }
-        }
+        sink.accept(chunk, read);
         if (in.available() == 0) {
-          out.flush();
+          sink.flush();
         }
-      }
-      if (length > 0) {
-        writeLine(out, line, length);
       }
     } finally {
       markDone();
+    }
+  }
+
+  /**
+   * Opens the log for output that arrives in chunks, such as from an {@link EventLoop}. Closing the
+   * sink writes a last line without a newline, if any, and marks the log done.
+   */
+  Sink openSink() throws IOException {
+    return new Sink(
+        new BufferedOutputStream(
+            Files.newOutputStream(file, StandardOpenOption.APPEND, StandardOpenOption.CREATE),
+            8 * 1024));
+  }
+
+  /** Splits output into timestamped lines of the log. Not thread-safe. */
+  final class Sink implements Closeable {
+    private final OutputStream out;
+    private byte[] line = new byte[256];
+    private int length;
+
+    private Sink(OutputStream out) {
+      this.out = out;
+    }
+
+    /** Appends the first {@code count} bytes of {@code chunk}, writing each completed line. */
+    void accept(byte[] chunk, int count) throws IOException {
+      for (int i = 0; i < count; i++) {
+        byte next = chunk[i];
+        if (next == '\n') {
+          writeLine(out, line, length);
+          length = 0;
+        } else {
+          if (length == line.length) {
+            line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE));
+          }
+          line[length++] = next;
+          if (length == MAX_LINE) {
+            writeLine(out, line, length);
+            length = 0;
+          }
+        }
+      }
+    }
+
+    void flush() throws IOException {
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (OutputStream closing = out) {
+        if (length > 0) {
+          writeLine(closing, line, length);
+          length = 0;
+        }
+      } finally {
+        markDone();
+      }
     }
   }
 

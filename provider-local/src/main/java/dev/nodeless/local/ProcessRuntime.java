@@ -6,7 +6,7 @@ import dev.nodeless.spi.ContainerStates;
 import dev.nodeless.spi.ResolvedPod;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +20,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,7 +155,7 @@ final class ProcessRuntime implements ContainerRuntime {
       child =
           spawner.isPresent()
               ? Child.of(spawner.get().spawn(executable, argv, launch.env(), directory))
-              : Child.of(startWithSetsid(argv, launch.env(), directory));
+              : Child.of(startWithSetsid(argv, launch.env(), directory), logThreads);
     } catch (IOException e) {
       if (cgroup != null) {
         cgroup.remove();
@@ -203,18 +205,27 @@ final class ProcessRuntime implements ContainerRuntime {
   /** A started container process, from the spawner or from {@link ProcessBuilder}. */
   private record Child(
       long pid,
-      InputStream output,
+      Function<LogWriter, CompletableFuture<Void>> logPump,
       Supplier<Instant> processStart,
       CompletableFuture<Integer> exitCode) {
     static Child of(Spawner.Child child) {
-      return new Child(child.pid(), child.output(), child::startInstant, child.exit());
+      return new Child(child.pid(), child::pumpTo, child::startInstant, child.exit());
     }
 
-    static Child of(Process process) {
+    static Child of(Process process, Executor logThreads) {
       Instant start = process.toHandle().info().startInstant().orElse(null);
       return new Child(
           process.pid(),
-          process.getInputStream(),
+          log ->
+              CompletableFuture.runAsync(
+                  () -> {
+                    try {
+                      log.pump(process.getInputStream());
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  },
+                  logThreads),
           () -> start,
           process.onExit().thenApply(Process::exitValue));
     }
@@ -266,6 +277,7 @@ final class ProcessRuntime implements ContainerRuntime {
   @Override
   public void close() {
     // Instances belong to their supervisors, which stop them before the runtime closes.
+    spawner.ifPresent(Spawner::close);
   }
 
   /** The PID, start time and cgroup of an instance, as stored for crash recovery. */
@@ -334,20 +346,20 @@ final class ProcessRuntime implements ContainerRuntime {
     }
 
     void watch() {
-      logThreads.execute(
-          () -> {
-            try {
-              launch.log().pump(process.output());
-            } catch (IOException e) {
-              LOG.warn(
-                  "Log of container {} in pod {} failed: {}",
-                  launch.containerName(),
-                  launch.pod(),
-                  e.toString());
-            } finally {
-              outputDone.complete(null);
-            }
-          });
+      process
+          .logPump()
+          .apply(launch.log())
+          .whenComplete(
+              (ignored, error) -> {
+                if (error != null) {
+                  LOG.warn(
+                      "Log of container {} in pod {} failed: {}",
+                      launch.containerName(),
+                      launch.pod(),
+                      error.toString());
+                }
+                outputDone.complete(null);
+              });
       process.exitCode().thenAccept(this::onProcessExit);
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +91,18 @@ final class Spawner {
 
     long read(int fd, byte[] buffer, long count) throws LastErrorException;
 
+    long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    int epoll_create1(int flags) throws LastErrorException;
+
+    int epoll_ctl(int epfd, int op, int fd, Pointer event) throws LastErrorException;
+
+    int epoll_wait(int epfd, Pointer events, int maxEvents, int timeout) throws LastErrorException;
+
+    int eventfd(int initialValue, int flags) throws LastErrorException;
+
+    long syscall(long number, Object... args) throws LastErrorException;
+
     int close(int fd);
 
     int waitpid(int pid, int[] status, int options) throws LastErrorException;
@@ -97,18 +110,28 @@ final class Spawner {
     String strerror(int errno);
   }
 
+  private static final int WNOHANG = 1;
+
   private final LibC libc;
   private final Executor waiters;
 
-  private Spawner(LibC libc, Executor waiters) {
+  /** Watches the pipes and exits of the children; empty on kernels without pidfd_open. */
+  private final Optional<EventLoop> events;
+
+  /** The read buffer of the event loop's pipe handlers, which all run on its one thread. */
+  private final byte[] loopBuffer = new byte[64 * 1024];
+
+  private Spawner(LibC libc, Executor waiters, Optional<EventLoop> events) {
     this.libc = libc;
     this.waiters = waiters;
+    this.events = events;
   }
 
   /**
    * Returns a spawner when this platform has what it needs.
    *
-   * @param waiters runs one blocking {@code waitpid} per process, like the JDK's process reaper
+   * @param waiters completes the futures of the children; without an event loop it also runs one
+   *     blocking {@code waitpid} and one log copy per process, like the JDK's process reaper
    */
   static Optional<Spawner> load(Executor waiters) {
     try {
@@ -123,7 +146,7 @@ final class Spawner {
               "pipe2")) {
         NativeLibrary.getInstance("c").getFunction(function);
       }
-      return Optional.of(new Spawner(libc, waiters));
+      return Optional.of(new Spawner(libc, waiters, EventLoop.start(libc)));
     } catch (UnsatisfiedLinkError | RuntimeException e) {
       LOG.info(
           "posix_spawn with a new session is not available ({}); containers start through"
@@ -192,9 +215,10 @@ final class Spawner {
       throw new IOException(
           "failed to start " + executable + " in " + workingDir + ": " + libc.strerror(result));
     }
-    Child child = new Child(pid.getValue(), new PipeInput(pipe[0]));
-    // TODO: one epoll thread over every pipe and pidfd would replace this thread and the log
-    // thread of each container.
+    Child child = new Child(pid.getValue(), pipe[0]);
+    if (events.isPresent() && watchExit(events.get(), child)) {
+      return child;
+    }
     waiters.execute(
         () -> {
           // Read while the process is still an unreaped child, so its PID cannot be reused yet.
@@ -202,6 +226,79 @@ final class Spawner {
           child.exit.complete(waitFor(child.pid));
         });
     return child;
+  }
+
+  /** Lets the event loop reap the child; returns false when it has no pidfd for it. */
+  private boolean watchExit(EventLoop loop, Child child) {
+    int pidfd;
+    try {
+      pidfd = loop.pidfd(child.pid);
+    } catch (LastErrorException e) {
+      LOG.debug("No pidfd for process {}: {}", child.pid, libc.strerror(e.getErrorCode()));
+      return false;
+    }
+    loop.register(
+        pidfd,
+        new EventLoop.Handler() {
+          @Override
+          public boolean ready(int fd) {
+            // Read while the process is still an unreaped child, so its PID cannot be reused yet.
+            child.startInstant();
+            int code = reap(child.pid);
+            if (code == STILL_RUNNING) {
+              return true;
+            }
+            hand(() -> child.exit.complete(code));
+            return false;
+          }
+
+          @Override
+          public void abandon() {
+            // The provider closes: reap in the background, as without a loop.
+            hand(() -> child.exit.complete(waitFor(child.pid)));
+          }
+        });
+    return true;
+  }
+
+  private static final int STILL_RUNNING = Integer.MIN_VALUE;
+
+  /** Reaps the process if it ended; returns {@link #STILL_RUNNING} when it did not yet. */
+  private int reap(long pid) {
+    int[] status = new int[1];
+    int reaped;
+    try {
+      reaped = libc.waitpid((int) pid, status, WNOHANG);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == EINTR) {
+        return STILL_RUNNING;
+      }
+      LOG.warn("Cannot wait for process {}: {}", pid, libc.strerror(e.getErrorCode()));
+      return -1;
+    }
+    return reaped == 0 ? STILL_RUNNING : exitCode(status[0]);
+  }
+
+  private static int exitCode(int status) {
+    int termSignal = status & 0x7f;
+    return termSignal == 0 ? (status >> 8) & 0xff : 128 + termSignal;
+  }
+
+  /**
+   * Runs what follows an event on the waiters' executor, off the event loop's thread, or here once
+   * that executor no longer takes work.
+   */
+  private void hand(Runnable task) {
+    try {
+      waiters.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
+  }
+
+  /** Stops the event loop; call once the children are gone. */
+  void close() {
+    events.ifPresent(EventLoop::close);
   }
 
   /** Reaps the process; returns its exit code, or 128 plus the signal that killed it. */
@@ -218,30 +315,69 @@ final class Spawner {
         }
       }
     }
-    int termSignal = status[0] & 0x7f;
-    return termSignal == 0 ? (status[0] >> 8) & 0xff : 128 + termSignal;
+    return exitCode(status[0]);
   }
 
   /** A process started by {@link #spawn}. */
   final class Child {
     private final long pid;
-    private final InputStream output;
+    private final int outputFd;
+    private PipeInput input;
+    private boolean pumped;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private Instant startInstant;
     private boolean startRead;
 
-    private Child(long pid, InputStream output) {
+    private Child(long pid, int outputFd) {
       this.pid = pid;
-      this.output = output;
+      this.outputFd = outputFd;
     }
 
     long pid() {
       return pid;
     }
 
-    /** Standard output and error together; ends when every process holding the pipe closed it. */
-    InputStream output() {
-      return output;
+    /**
+     * Standard output and error together; ends when every process holding the pipe closed it. Use
+     * either this or {@link #pumpTo}.
+     */
+    synchronized InputStream output() {
+      if (pumped) {
+        throw new IllegalStateException("the output of process " + pid + " goes to its log");
+      }
+      if (input == null) {
+        input = new PipeInput(outputFd);
+      }
+      return input;
+    }
+
+    /**
+     * Copies the output into the log, through the event loop when there is one, and else on a
+     * thread of the waiters' executor. The future completes, on that executor, once the output
+     * ended and the log is marked done.
+     */
+    CompletableFuture<Void> pumpTo(LogWriter log) {
+      synchronized (this) {
+        if (pumped || input != null) {
+          throw new IllegalStateException("the output of process " + pid + " is already read");
+        }
+        pumped = true;
+      }
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      if (events.isEmpty()) {
+        waiters.execute(
+            () -> {
+              try {
+                log.pump(new PipeInput(outputFd));
+                done.complete(null);
+              } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+              }
+            });
+        return done;
+      }
+      events.get().register(outputFd, new PipeHandler(log, done));
+      return done;
     }
 
     /**
@@ -260,6 +396,77 @@ final class Spawner {
     /** Completes with the exit code once the process ended and was reaped. */
     CompletableFuture<Integer> exit() {
       return exit;
+    }
+  }
+
+  /** Copies a pipe into a log on the event loop's thread. */
+  private final class PipeHandler implements EventLoop.Handler {
+    private final LogWriter log;
+    private final CompletableFuture<Void> done;
+    private LogWriter.Sink sink;
+
+    PipeHandler(LogWriter log, CompletableFuture<Void> done) {
+      this.log = log;
+      this.done = done;
+    }
+
+    @Override
+    public boolean ready(int fd) {
+      long count;
+      try {
+        count = libc.read(fd, loopBuffer, loopBuffer.length);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == EINTR) {
+          return true;
+        }
+        finish(
+            new IOException("failed to read the output pipe: " + libc.strerror(e.getErrorCode())));
+        return false;
+      }
+      if (count == 0) {
+        finish(null);
+        return false;
+      }
+      try {
+        if (sink == null) {
+          sink = log.openSink();
+        }
+        sink.accept(loopBuffer, (int) count);
+        sink.flush();
+        return true;
+      } catch (IOException e) {
+        finish(e);
+        return false;
+      }
+    }
+
+    @Override
+    public void abandon() {
+      finish(null);
+    }
+
+    private void finish(IOException failure) {
+      IOException error = failure;
+      try {
+        if (sink != null) {
+          sink.close();
+        } else {
+          log.markDone();
+        }
+      } catch (IOException e) {
+        if (error == null) {
+          error = e;
+        }
+      }
+      IOException result = error;
+      hand(
+          () -> {
+            if (result == null) {
+              done.complete(null);
+            } else {
+              done.completeExceptionally(result);
+            }
+          });
     }
   }
 
