@@ -84,8 +84,7 @@ final class LocalPodProvider implements PodProvider {
       throws IOException {
     this.context = context;
     this.settings = settings;
-    Files.createDirectories(PodDirectory.podsDir(settings.stateDir()));
-    Files.createDirectories(PodDirectory.requestsDir(settings.stateDir()));
+    StateDirectoryGuard.prepare(settings.stateDir());
     this.workPool =
         new ThreadPoolExecutor(
             4,

@@ -207,7 +207,7 @@ final class PodSupervisor {
       Files.createDirectory(dir.root());
     } catch (NoSuchFileException e) {
       // The state directory was removed while this provider ran.
-      Files.createDirectories(dir.root().getParent());
+      StateDirectoryGuard.prepare(dir.root().getParent().getParent());
       Files.createDirectory(dir.root());
     }
   }

@@ -1,0 +1,89 @@
+package dev.nodeless.local;
+
+import dev.nodeless.NodelessException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * Makes sure that only this user controls the state directory. The provider signals the processes
+ * that the files under it name, and they hold logs and secret volumes, so a directory that another
+ * user owns or may write to would let that user choose which processes get killed. The directory is
+ * created owner-only when missing, and its {@code pods} and {@code requests} directories are kept
+ * owner-only.
+ */
+final class StateDirectoryGuard {
+  private StateDirectoryGuard() {}
+
+  /**
+   * Creates what is missing and checks ownership and modes.
+   *
+   * @throws NodelessException naming the directory, its owner or mode, and the fix
+   * @throws IOException when a directory cannot be created or read
+   */
+  static void prepare(Path stateDir) throws IOException {
+    int user = effectiveUid();
+    if (!Files.isDirectory(stateDir)) {
+      Files.createDirectories(stateDir.toAbsolutePath().getParent());
+      try {
+        Files.createDirectory(
+            stateDir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        // Created at the same moment by another process; checked below like any other.
+      }
+    }
+    check(stateDir, user);
+    for (Path own : List.of(PodDirectory.podsDir(stateDir), PodDirectory.requestsDir(stateDir))) {
+      try {
+        Files.createDirectory(
+            own,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        check(own, user);
+        // Made by an earlier version with the default mode: the logs in it must not be readable
+        // by other users.
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
+      }
+    }
+  }
+
+  private static void check(Path directory, int user) throws IOException {
+    int owner = (Integer) Files.getAttribute(directory, "unix:uid");
+    int mode = (Integer) Files.getAttribute(directory, "unix:mode");
+    if (owner != user) {
+      throw new NodelessException(
+          "the state directory "
+              + directory
+              + " belongs to uid "
+              + owner
+              + ", not to this user (uid "
+              + user
+              + "); its files name processes that the local provider signals, so it must be"
+              + " yours. Fix: remove it, or set local.stateDir (nodeless --state-dir) to a"
+              + " directory of your own");
+    }
+    if ((mode & 0022) != 0) {
+      throw new NodelessException(
+          "the state directory "
+              + directory
+              + " may be written by other users (mode "
+              + String.format("%04o", mode & 07777)
+              + "); its files name processes that the local provider signals. Fix: chmod go-w "
+              + directory);
+    }
+  }
+
+  /** Returns the effective user ID of this process, from {@code /proc/self/status}. */
+  static int effectiveUid() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("Uid:")) {
+        return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+      }
+    }
+    throw new IOException("/proc/self/status has no Uid line");
+  }
+}
