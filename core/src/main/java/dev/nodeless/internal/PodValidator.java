@@ -66,28 +66,15 @@ public final class PodValidator {
 
   private void run() {
     unknownFields("", pod.getAdditionalProperties());
-    if (pod.getMetadata() != null) {
-      unknownFields("metadata.", pod.getMetadata().getAdditionalProperties());
-    }
+    // The status is not checked: a launch ignores it, as the API server does on create.
+    UnknownFields.report(pod.getMetadata(), "metadata", problems);
     validateMetadata(pod.getMetadata());
     PodSpec spec = pod.getSpec();
     if (spec == null) {
       problems.required("spec", "add a spec with at least one container");
       return;
     }
-    unknownFields("spec.", spec.getAdditionalProperties());
-    List<Container> inits = spec.getInitContainers() == null ? List.of() : spec.getInitContainers();
-    for (int i = 0; i < inits.size(); i++) {
-      if (inits.get(i) != null) {
-        unknownFields("spec.initContainers[" + i + "].", inits.get(i).getAdditionalProperties());
-      }
-    }
-    List<Container> apps = spec.getContainers() == null ? List.of() : spec.getContainers();
-    for (int i = 0; i < apps.size(); i++) {
-      if (apps.get(i) != null) {
-        unknownFields("spec.containers[" + i + "].", apps.get(i).getAdditionalProperties());
-      }
-    }
+    UnknownFields.report(spec, "spec", problems);
     Set<String> volumeNames = validateVolumes(spec);
     validateContainers(spec, volumeNames);
     validatePodFields(spec);

@@ -104,6 +104,57 @@ class PodValidatorTest {
   }
 
   @Test
+  void unknownNestedFieldsAreReportedAtAnyDepth() {
+    Pod pod =
+        new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+            .unmarshal(
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: nested
+                  managedFields:
+                  - manager: kubectl
+                    fieldsV1: {"f:metadata": {"f:labels": {}}}
+                spec:
+                  securityContext: {runAsUserr: 1000}
+                  volumes:
+                  - name: data
+                    emptyDir: {sizeLimt: 1Gi}
+                  containers:
+                  - name: main
+                    image: busybox
+                    command: [sh, -c, "sleep 1"]
+                    env:
+                    - {name: A, valu: x}
+                    volumeMounts:
+                    - {name: data, mountPath: /data, readonly: true}
+                    resources:
+                      limit: {memory: 64Mi}
+                      limits: {memory: {amount: "64", format: Mi, extra: 1}}
+                    livenessProbe:
+                      exec: {command: ["true"]}
+                      periodSecond: 5
+                    securityContext: {privilegd: true}
+                """,
+                Pod.class);
+
+    List<ValidationProblem> problems = PodValidator.validate(pod);
+
+    assertThat(problems)
+        .extracting(ValidationProblem::fieldPath)
+        .contains(
+            "spec.securityContext.runAsUserr",
+            "spec.volumes[0].emptyDir.sizeLimt",
+            "spec.containers[0].env[0].valu",
+            "spec.containers[0].volumeMounts[0].readonly",
+            "spec.containers[0].resources.limit",
+            "spec.containers[0].livenessProbe.periodSecond",
+            "spec.containers[0].securityContext.privilegd")
+        .noneMatch(path -> path.startsWith("metadata.managedFields"));
+  }
+
+  @Test
   void basePodIsValid() {
     assertThat(PodValidator.validate(basePod())).isEmpty();
   }
