@@ -622,7 +622,7 @@ final class PodSupervisor {
               environment(spec),
               workingDir(spec.container()),
               mountsWithHosts(spec),
-              limit(spec.container(), "memory"),
+              memoryLimit(spec.container()),
               cpuLimit(spec.container()),
               dir.runDir(instanceId),
               log,
@@ -1363,20 +1363,48 @@ final class PodSupervisor {
     return mounts;
   }
 
-  private static Long limit(Container container, String resource) {
-    if (container.getResources() == null || container.getResources().getLimits() == null) {
+  /**
+   * Returns the memory limit to enforce, or {@code null}. A limit at or above the memory this JVM
+   * sees (the host's, or its own cgroup's) can never bind, and one near 2^63 bytes is more than a
+   * cgroup takes, so neither is written.
+   */
+  private static Long memoryLimit(Container container) {
+    Quantity quantity = limitOf(container, "memory");
+    if (quantity == null) {
       return null;
     }
-    Quantity quantity = container.getResources().getLimits().get(resource);
-    return quantity == null ? null : Quantity.getAmountInBytes(quantity).longValue();
+    BigDecimal bytes = Quantity.getAmountInBytes(quantity);
+    return bytes.compareTo(BigDecimal.valueOf(HostCapacity.MEMORY_BYTES)) >= 0
+        ? null
+        : bytes.longValue();
   }
 
+  /**
+   * Returns the CPU limit to enforce, or {@code null} for one at or above the CPUs this JVM has.
+   */
   private static BigDecimal cpuLimit(Container container) {
+    Quantity quantity = limitOf(container, "cpu");
+    if (quantity == null) {
+      return null;
+    }
+    BigDecimal cores = Quantity.getAmountInBytes(quantity);
+    return cores.compareTo(BigDecimal.valueOf(HostCapacity.CPUS)) >= 0 ? null : cores;
+  }
+
+  private static Quantity limitOf(Container container, String resource) {
     if (container.getResources() == null || container.getResources().getLimits() == null) {
       return null;
     }
-    Quantity quantity = container.getResources().getLimits().get("cpu");
-    return quantity == null ? null : Quantity.getAmountInBytes(quantity);
+    return container.getResources().getLimits().get(resource);
+  }
+
+  /** What this JVM can use, read once. */
+  private static final class HostCapacity {
+    static final long MEMORY_BYTES =
+        ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+    static final int CPUS = Runtime.getRuntime().availableProcessors();
   }
 
   /** Returns the pod's {@code terminationGracePeriodSeconds}, 30 s when unset. */

@@ -68,6 +68,29 @@ class LimitsTest extends LocalTestSupport {
   }
 
   @Test
+  void limitsBeyondTheHostAreNotWritten() {
+    PodRef ref =
+        launch(
+            pod(
+                    "huge",
+                    shell("main", "echo fits")
+                        .withNewResources()
+                        .addToLimits("memory", new Quantity("8Ei"))
+                        .addToLimits("cpu", new Quantity("1e9"))
+                        .endResources()
+                        .build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .build());
+
+    PodStatus status = awaitPhase(ref, "Succeeded");
+
+    assertThat(logs(ref, "main")).isEqualTo("fits\n");
+    assertThat(status.getQosClass()).isEqualTo("Guaranteed");
+  }
+
+  @Test
   void missingCommandReportsStartError() {
     PodRef ref =
         launch(
