@@ -23,8 +23,12 @@ import java.util.Set;
  * file, creates no inode.
  */
 final class LogWriter {
-  /** Longer lines are split, as container runtimes split them into partial entries. */
-  static final int MAX_LINE = 16 * 1024;
+  /**
+   * Longer lines are split. Container runtimes split at 16 KiB but mark the pieces, so that {@code
+   * kubectl logs} joins them again; this format has no such mark, so a JSON log line of a few
+   * hundred kilobytes stays whole. The line buffer grows only as far as a line needs.
+   */
+  static final int MAX_LINE = 1024 * 1024;
 
   private static final Set<PosixFilePermission> READ_ONLY =
       PosixFilePermissions.fromString("r--r--r--");

@@ -34,6 +34,22 @@ class LogsTest extends LocalTestSupport {
   }
 
   @Test
+  void longLineStaysWhole() {
+    PodRef ref =
+        launch(
+            pod(
+                    "long-line",
+                    shell("main", "head -c 200000 /dev/zero | tr '\\0' x; echo; echo next").build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .build());
+    awaitPhase(ref, "Succeeded");
+
+    assertThat(logs(ref, "main")).isEqualTo("x".repeat(200_000) + "\nnext\n");
+  }
+
+  @Test
   void limitBytesCutsOutput() {
     PodRef ref = finishedPod();
 
