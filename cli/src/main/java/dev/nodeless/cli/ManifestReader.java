@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -42,6 +43,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * its pod template as one pod named after it; other kinds are reported as ignored.
  */
 final class ManifestReader {
+  /** The kinds this reader uses from the core API group, whose only version is v1. */
+  private static final Set<Object> CORE_KINDS = Set.of("Pod", "ConfigMap", "Secret");
+
   static final String STDIN = "-";
 
   /** The file names that {@code kubectl apply -f DIR} reads from a directory. */
@@ -232,6 +236,20 @@ final class ManifestReader {
     Object metadata = map.get("metadata");
     Object name = metadata instanceof Map<?, ?> meta ? meta.get("name") : null;
     place += " (" + kind + " " + (name == null ? "(unnamed)" : name) + ")";
+    Object apiVersion = map.get("apiVersion");
+    if (CORE_KINDS.contains(kind) && !"v1".equals(apiVersion)) {
+      // Else it would become an unknown object and be skipped, where the API server rejects it.
+      problems.add(
+          place
+              + ": apiVersion "
+              + (apiVersion == null ? "(missing)" : "'" + apiVersion + "'")
+              + " has no kind "
+              + kind
+              + "; "
+              + kind
+              + " is in apiVersion v1, so set apiVersion: v1");
+      return;
+    }
     Conversion conversion =
         converter.convert((Map<String, Object>) document, "Secret".equals(kind));
     if (!conversion.problems().isEmpty()) {

@@ -193,6 +193,37 @@ class ManifestReaderTest {
   }
 
   @Test
+  void podOfAnotherApiVersionIsRejected() throws IOException {
+    Path file =
+        write(
+            "versions.yaml",
+            """
+            apiVersion: apps/v1
+            kind: Pod
+            metadata: {name: wrongver}
+            spec:
+              containers: [{name: main, image: busybox, command: ["true"]}]
+            ---
+            kind: ConfigMap
+            metadata: {name: noversion}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: fine}
+            spec:
+              containers: [{name: main, image: busybox, command: ["true"]}]
+            """);
+
+    assertThatThrownBy(() -> read(file.toString()))
+        .isInstanceOf(CliException.class)
+        .hasMessageContaining(
+            "document 1 (Pod wrongver): apiVersion 'apps/v1' has no kind Pod; Pod is in"
+                + " apiVersion v1, so set apiVersion: v1")
+        .hasMessageContaining("document 2 (ConfigMap noversion): apiVersion (missing)")
+        .hasMessageNotContaining("fine");
+  }
+
+  @Test
   void duplicatePodsAreRejected() throws IOException {
     String pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: twin}\nspec: {containers: []}\n";
     Path first = write("a.yaml", pod);
