@@ -56,6 +56,7 @@ public final class KubeletStatus {
   private Instant startTime;
   private String reason;
   private String message;
+  private boolean failed;
 
   private KubeletStatus(Pod pod) {
     this.pod = Objects.requireNonNull(pod, "pod");
@@ -119,6 +120,18 @@ public final class KubeletStatus {
     return this;
   }
 
+  /**
+   * Fails the pod with a pod-level reason and message, as the kubelet does for {@code
+   * DeadlineExceeded}: the phase is {@code Failed} at once, while its containers are still being
+   * stopped.
+   */
+  public KubeletStatus failed(String reason, String message) {
+    this.reason = reason;
+    this.message = message;
+    this.failed = true;
+    return this;
+  }
+
   /** Computes the status; {@code now} is the time of condition transitions. */
   public PodStatus compute(Instant now) {
     List<ContainerStatus> inits = statusesInSpecOrder(spec.getInitContainers());
@@ -130,6 +143,9 @@ public final class KubeletStatus {
       if (!isTerminal(phase)) {
         phase = PodPhases.FAILED;
       }
+    }
+    if (failed) {
+      phase = PodPhases.FAILED;
     }
     if (previous != null && isTerminal(previous.getPhase())) {
       phase = previous.getPhase();

@@ -103,6 +103,8 @@ final class PodSupervisor {
   private boolean stopping;
 
   private boolean terminating;
+  private boolean deadlineExceeded;
+  private ScheduledFuture<?> deadlineTimer;
   private boolean removeWhenFinished;
   private boolean finished;
   private Instant deadline;
@@ -180,6 +182,7 @@ final class PodSupervisor {
               writePodAndProcesses();
             }
             startTime = provider.clock().instant();
+            scheduleDeadline();
             LOG.info("Started pod {} in {}", ref, dir.root());
             accepted.complete(null);
           } catch (IOException | RuntimeException e) {
@@ -885,6 +888,43 @@ final class PodSupervisor {
             TimeUnit.MILLISECONDS);
   }
 
+  // ---- active deadline -----------------------------------------------------------------------
+
+  /** Stops the pod once {@code activeDeadlineSeconds} have passed since it started. */
+  private void scheduleDeadline() {
+    Long seconds = pod.getSpec().getActiveDeadlineSeconds();
+    if (seconds == null) {
+      return;
+    }
+    Duration delay = PodLauncher.capGracePeriod(Duration.ofSeconds(seconds));
+    deadlineTimer =
+        provider
+            .scheduler()
+            .schedule(
+                () -> strand.execute(this::deadlineExceeded),
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Fails the pod with reason {@code DeadlineExceeded} and stops its containers with their grace
+   * period, as the kubelet does. Runs on the strand.
+   */
+  private void deadlineExceeded() {
+    if (finished || stopping) {
+      return;
+    }
+    LOG.info(
+        "Pod {} ran longer than its activeDeadlineSeconds of {} s; stopping it",
+        ref,
+        pod.getSpec().getActiveDeadlineSeconds());
+    deadlineExceeded = true;
+    terminating = true;
+    beginStopping(null);
+    continueStopping();
+    publish();
+  }
+
   // ---- stopping ------------------------------------------------------------------------------
 
   /**
@@ -1048,6 +1088,9 @@ final class PodSupervisor {
       return;
     }
     finished = true;
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+    }
     publish();
     LOG.info("Pod {} finished in phase {}", ref, lastStatus.getPhase());
     sandbox.close();
@@ -1245,6 +1288,10 @@ final class PodSupervisor {
             .hostIp(LOCAL_IP)
             .podIp(LOCAL_IP)
             .startTime(startTime);
+    if (deadlineExceeded) {
+      status.failed(
+          "DeadlineExceeded", "Pod was active on the node longer than the specified deadline");
+    }
     for (ContainerRun run : all()) {
       status.container(run.status(hasInits));
     }

@@ -30,9 +30,11 @@ final class ProcessTree {
   private static final int SIGTERM = 15;
   private static final LibC LIBC = loadLibC();
 
-  /** The one libc call the JDK lacks: {@code kill(2)} with a negative PID for a group. */
+  /** The libc calls the JDK lacks: {@code kill(2)} with a negative PID for a group. */
   interface LibC extends Library {
     int kill(int pid, int signal);
+
+    int getpgid(int pid);
   }
 
   private ProcessTree() {}
@@ -74,15 +76,22 @@ final class ProcessTree {
     }
     // A PID is not reused while a process group with that ID exists, so the group is still ours
     // when the leader lives, or when no process has the PID at all.
+    boolean groupSignalled = false;
     if ((leaderIsOurs || leaderStarted.isEmpty()) && LIBC != null) {
       if (LIBC.kill((int) -leaderPid, signal) == 0) {
         signalled++;
+        groupSignalled = true;
       }
     }
     targets.addAll(cgroupPids);
     long self = ProcessHandle.current().pid();
     for (long pid : targets) {
-      if (pid != self && send(pid, signal)) {
+      // A member of the group has the signal already. A second SIGTERM would run a shell's trap
+      // twice, where a container runtime signals once.
+      if (pid == self || (groupSignalled && LIBC.getpgid((int) pid) == leaderPid)) {
+        continue;
+      }
+      if (send(pid, signal)) {
         signalled++;
       }
     }

@@ -141,6 +141,56 @@ class TerminationTest extends LocalTestSupport {
   }
 
   @Test
+  void activeDeadlineFailsThePod() {
+    PodRef ref =
+        launch(
+            pod(
+                    "deadline",
+                    shell(
+                            "main",
+                            "trap 'echo stopping; exit 0' TERM; echo up; while :; do sleep 0.1; done")
+                        .build())
+                .editSpec()
+                .withActiveDeadlineSeconds(1L)
+                .endSpec()
+                .build());
+
+    PodStatus status =
+        awaitStatus(
+            ref,
+            current ->
+                "Failed".equals(current.getPhase())
+                    && findContainer(current, "main")
+                        .map(c -> c.getState().getTerminated() != null)
+                        .orElse(false));
+
+    assertThat(status.getReason()).isEqualTo("DeadlineExceeded");
+    assertThat(status.getMessage())
+        .isEqualTo("Pod was active on the node longer than the specified deadline");
+    assertThat(container(status, "main").getState().getTerminated().getExitCode()).isZero();
+    assertThat(container(status, "main").getRestartCount()).isZero();
+    // The trap runs once: the group's SIGTERM is not sent to its leader a second time. (The shell
+    // may also report that its sleep was terminated, because the whole group gets SIGTERM.)
+    assertThat(logs(ref, "main")).startsWith("up\n").containsOnlyOnce("stopping\n");
+  }
+
+  @Test
+  void podFinishingBeforeItsDeadlineSucceeds() {
+    PodRef ref =
+        launch(
+            pod("quick", shell("main", "echo done").build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .withActiveDeadlineSeconds(30L)
+                .endSpec()
+                .build());
+
+    PodStatus status = awaitPhase(ref, "Succeeded");
+
+    assertThat(status.getReason()).isNull();
+  }
+
+  @Test
   void terminatingUnknownPodSucceeds() {
     launcher.terminateAndWait(
         new PodRef("default", "ghost", "no-such-uid"), Duration.ofSeconds(1), TIMEOUT);
