@@ -543,7 +543,12 @@ final class LocalPodProvider implements PodProvider {
       pollTerminateRequests();
       pollObserved();
     } catch (RuntimeException e) {
-      LOG.warn("Polling the state directory {} failed: {}", settings.stateDir(), e.toString());
+      if (closed.get()) {
+        // The provider closed while this poll ran, and its pool refused the poll's follow-up.
+        LOG.debug("Polling the state directory {} stopped: {}", settings.stateDir(), e.toString());
+      } else {
+        LOG.warn("Polling the state directory {} failed: {}", settings.stateDir(), e.toString());
+      }
     }
   }
 
