@@ -55,7 +55,10 @@ final class LogsCommand implements Callable<Integer> {
       description = "Keep printing new lines until the container stops.")
   boolean follow;
 
-  @Option(names = "--tail", paramLabel = "N", description = "Print only the last N lines.")
+  @Option(
+      names = "--tail",
+      paramLabel = "N",
+      description = "Print only the last N lines; -1, as in kubectl, prints every line.")
   Integer tail;
 
   @Option(
@@ -75,9 +78,10 @@ final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (tail != null && tail < 0) {
+    if (tail != null && tail < -1) {
       throw new CliException(
-          ExitCodes.INVALID_INPUT, "--tail " + tail + " is negative; give a number of lines >= 0");
+          ExitCodes.INVALID_INPUT,
+          "--tail " + tail + " is negative; give a number of lines >= 0, or -1 for every line");
     }
     Optional<Path> missing = StateDirectory.missing(launcherOptions);
     if (missing.isPresent()) {
@@ -92,7 +96,7 @@ final class LogsCommand implements Callable<Integer> {
       }
       LogOptions.Builder options =
           LogOptions.builder().follow(follow).timestamps(timestamps).previous(previous);
-      if (tail != null) {
+      if (tail != null && tail >= 0) {
         options.tailLines(tail);
       }
       if (since != null) {

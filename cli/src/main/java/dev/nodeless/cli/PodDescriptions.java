@@ -41,7 +41,7 @@ final class PodDescriptions {
     return "state unknown";
   }
 
-  private static String exited(ContainerStateTerminated terminated) {
+  static String exited(ContainerStateTerminated terminated) {
     StringBuilder text = new StringBuilder("exited with code ").append(terminated.getExitCode());
     if (terminated.getSignal() != null && terminated.getSignal() != 0) {
       text.append(" after signal ").append(terminated.getSignal());

@@ -1,6 +1,7 @@
 package dev.nodeless.cli;
 
 import dev.nodeless.PodRef;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.util.ArrayList;
@@ -44,7 +45,14 @@ final class StatusChanges {
       String state = PodDescriptions.state(container);
       int restarts = container.getRestartCount() == null ? 0 : container.getRestartCount();
       if (restarts > 0) {
-        state += " (restart " + restarts + ")";
+        ContainerStateTerminated last =
+            container.getLastState() == null ? null : container.getLastState().getTerminated();
+        // The run before the restart may have ended between two statuses, unseen.
+        state +=
+            " (restart "
+                + restarts
+                + (last == null ? "" : "; the previous run " + PodDescriptions.exited(last))
+                + ")";
       }
       String key = label + container.getName();
       if (!state.equals(previous.put(key, state))) {

@@ -87,6 +87,14 @@ class DetachAndManageTest {
             dir());
     assertThat(timestamped.out()).containsPattern("^\\d{4}-\\d\\d-\\d\\dT\\S+ ");
     assertThat(timestamped.out().lines()).hasSize(1);
+    Cli.Result every =
+        Cli.run("logs", "myapp", "-c", "logshipper", "--tail", "-1", "--state-dir", dir());
+    assertThat(every.exitCode()).as(every.toString()).isZero();
+    assertThat(every.out()).contains("logging");
+    Cli.Result invalidTail =
+        Cli.run("logs", "myapp", "-c", "logshipper", "--tail", "-2", "--state-dir", dir());
+    assertThat(invalidTail.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(invalidTail.err()).contains("-1 for every line");
     Cli.Result previous =
         Cli.run("logs", "myapp", "-c", "logshipper", "--previous", "--state-dir", dir());
     assertThat(previous.exitCode()).as(previous.toString()).isEqualTo(ExitCodes.NOT_FOUND);

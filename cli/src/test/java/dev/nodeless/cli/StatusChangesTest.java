@@ -64,6 +64,32 @@ class StatusChangesTest {
   }
 
   @Test
+  void restartShowsHowThePreviousRunEnded() {
+    StatusChanges changes = new StatusChanges();
+    ContainerStatus crashLooping =
+        new ContainerStatusBuilder()
+            .withName("job")
+            .withRestartCount(1)
+            .withNewState()
+            .withNewWaiting()
+            .withReason("CrashLoopBackOff")
+            .endWaiting()
+            .endState()
+            .withNewLastState()
+            .withNewTerminated()
+            .withExitCode(5)
+            .withReason("Error")
+            .endTerminated()
+            .endLastState()
+            .build();
+
+    assertThat(changes.describe(POD, status("Running", crashLooping)))
+        .contains(
+            "pod default/pi: container job waiting (CrashLoopBackOff) (restart 1; the previous run"
+                + " exited with code 5 (Error))");
+  }
+
+  @Test
   void failureNamesContainerCodeAndReason() {
     PodStatus failed = status("Failed", exited("ok", 0, "Completed"), exited("pi", 1, "Error"));
 

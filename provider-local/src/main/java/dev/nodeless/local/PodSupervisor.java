@@ -1342,7 +1342,7 @@ final class PodSupervisor {
     env.put("PATH", DEFAULT_PATH);
     env.put("HOME", System.getProperty("user.home", "/"));
     String hostname = pod.getSpec().getHostname();
-    env.put("HOSTNAME", hostname == null || hostname.isEmpty() ? ref.name() : hostname);
+    env.put("HOSTNAME", hostname == null || hostname.isEmpty() ? hostnameOf(ref.name()) : hostname);
     for (EnvValue value : spec.env()) {
       env.put(value.name(), value.value());
     }
@@ -1397,6 +1397,22 @@ final class PodSupervisor {
               Files.isDirectory(source)));
     }
     return mounts;
+  }
+
+  /**
+   * Returns the host name the kubelet derives from a pod name: at most 63 characters, without a
+   * trailing '-' or '.' that the cut would leave.
+   */
+  static String hostnameOf(String podName) {
+    if (podName.length() <= 63) {
+      return podName;
+    }
+    String cut = podName.substring(0, 63);
+    int end = cut.length();
+    while (end > 0 && (cut.charAt(end - 1) == '-' || cut.charAt(end - 1) == '.')) {
+      end--;
+    }
+    return cut.substring(0, end);
   }
 
   /** Returns the container's mounts, with the pod's hosts file unless a volume covers it. */

@@ -13,6 +13,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LifecycleTest extends LocalTestSupport {
 
   @Test
+  void longPodNameGivesKubeletHostname() {
+    String name = "a".repeat(62) + "-b" + "c".repeat(10);
+    PodRef ref =
+        launch(
+            pod(name, shell("main", "echo $HOSTNAME").build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .build());
+
+    awaitPhase(ref, "Succeeded");
+
+    // Cut to 63 characters, without the '-' that the cut leaves at the end.
+    assertThat(logs(ref, "main")).isEqualTo("a".repeat(62) + "\n");
+  }
+
+  @Test
   void succeededPodReportsCompleted() {
     PodRef ref =
         launch(
