@@ -268,8 +268,24 @@ final class ProcessRuntime implements ContainerRuntime {
     }
     Set<Long> cgroupPids = leftover.cgroup() == null ? Set.of() : leftover.cgroup().pids();
     int signalled = ProcessTree.signal(leftover.pid(), leftover.start(), cgroupPids, true);
-    if (leftover.cgroup() != null) {
-      scheduler.schedule(leftover.cgroup()::remove, 1, TimeUnit.SECONDS);
+    InstanceCgroup cgroup = leftover.cgroup();
+    if (cgroup != null) {
+      // Removed here once its killed processes are gone, because a short-lived caller such as
+      // nodeless ls may exit before a scheduled removal would run.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (!cgroup.pids().isEmpty() && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (cgroup.pids().isEmpty()) {
+        cgroup.remove();
+      } else {
+        scheduler.schedule(cgroup::remove, 1, TimeUnit.SECONDS);
+      }
     }
     return signalled;
   }

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,10 @@ class PersistenceTest extends LocalTestSupport {
     String uid = startSupervisor();
     await().atMost(TIMEOUT).until(() -> !processesOf(token).isEmpty());
 
+    List<Path> cgroups = cgroupsOf(new PodDirectory(stateDir, uid));
+    if (Cgroups.detect().isPresent()) {
+      assertThat(cgroups).as("cgroups of the pod's memory limit").isNotEmpty();
+    }
     child.destroyForcibly().waitFor();
     assertThat(processesOf(token)).as("pod processes outlive their supervisor").isNotEmpty();
 
@@ -74,9 +80,26 @@ class PersistenceTest extends LocalTestSupport {
       assertThat(container(status, "main").getState().getTerminated().getExitCode()).isEqualTo(137);
       await().atMost(Duration.ofSeconds(10)).until(() -> processesOf(token).isEmpty());
       assertThat(logs(second, ref)).isEqualTo("hello from child\n");
+      // Removed during the recovery itself, not by a timer that a short-lived caller never sees.
+      assertThat(cgroups).allSatisfy(cgroup -> assertThat(cgroup).doesNotExist());
     } finally {
       second.close();
     }
+  }
+
+  /** Returns the cgroup directories that the pod's process records name; empty without cgroups. */
+  private static List<Path> cgroupsOf(PodDirectory dir) throws IOException {
+    List<Path> found = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.processesFile())) {
+      int at = line.indexOf("cgroup=");
+      if (at >= 0) {
+        String[] parts = line.substring(at + "cgroup=".length()).trim().split(",");
+        for (int i = 1; i < parts.length; i++) {
+          found.add(Path.of(parts[i]));
+        }
+      }
+    }
+    return found;
   }
 
   @Test

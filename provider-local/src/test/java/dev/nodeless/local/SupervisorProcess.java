@@ -4,6 +4,7 @@ import dev.nodeless.PodLauncher;
 import dev.nodeless.PodRef;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -36,6 +37,11 @@ public final class SupervisorProcess {
                 .withName("main")
                 .withImage("busybox")
                 .withCommand("sh", "-c", "echo hello from child; sleep 1000 & wait")
+                // A limit gives the instance a cgroup where the host allows it, which the
+                // recovery of a crashed supervisor must remove too.
+                .withNewResources()
+                .addToLimits("memory", new Quantity("256Mi"))
+                .endResources()
                 .addNewEnv()
                 .withName("NODELESS_TEST_TOKEN")
                 .withValue(token)
