@@ -3,6 +3,7 @@ package dev.nodeless.cli;
 import dev.nodeless.LogOptions;
 import dev.nodeless.NodelessException;
 import dev.nodeless.PodLauncher;
+import dev.nodeless.PodNotFoundException;
 import dev.nodeless.PodPhases;
 import dev.nodeless.PodRef;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -94,6 +95,9 @@ final class LogStreamer implements AutoCloseable {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         sink.accept(prefix + line);
       }
+    } catch (PodNotFoundException e) {
+      // The pod was terminated, and terminating a local pod removes its logs.
+      LOG.debug("The log of container {} in pod {} is gone: {}", container, ref, e.getMessage());
     } catch (IOException | NodelessException | IllegalStateException e) {
       if (!closed) {
         LOG.warn(
