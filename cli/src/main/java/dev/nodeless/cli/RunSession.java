@@ -176,16 +176,7 @@ final class RunSession implements AutoCloseable {
       stopped.add(launcher.terminate(ref, grace));
       stopped.add(launcher.when(ref, PodPhases::isFinished));
     }
-    bound = bound.plus(TERMINATE_SLACK);
-    try {
-      CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
-          .get(bound.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      console.err(
-          "warning: not every pod confirmed it stopped within " + bound.toSeconds() + " s: " + e);
-    }
+    awaitAll(stopped, bound.plus(TERMINATE_SLACK), "confirmed it stopped", "");
     if (logs != null) {
       logs.awaitEnd(LOG_DRAIN);
     }
@@ -196,22 +187,24 @@ final class RunSession implements AutoCloseable {
    * Pods still running are killed at once.
    */
   void removeAll() {
-    List<CompletableFuture<Void>> removed = new ArrayList<>();
+    List<CompletableFuture<?>> removed = new ArrayList<>();
     for (PodRef ref : launchedPods()) {
       removed.add(launcher.terminate(ref, Duration.ZERO));
     }
+    awaitAll(removed, TERMINATE_SLACK, "was removed", "; remove them with nodeless rm");
+  }
+
+  /** Waits for every future, and warns on stderr about those not done within {@code bound}. */
+  private void awaitAll(
+      List<CompletableFuture<?>> futures, Duration bound, String what, String fix) {
     try {
-      CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new))
-          .get(TERMINATE_SLACK.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+          .get(bound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       console.err(
-          "warning: not every pod was removed within "
-              + TERMINATE_SLACK.toSeconds()
-              + " s: "
-              + e
-              + "; remove them with nodeless rm");
+          "warning: not every pod " + what + " within " + bound.toSeconds() + " s: " + e + fix);
     }
   }
 

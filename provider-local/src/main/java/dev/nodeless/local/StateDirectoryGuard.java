@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Makes sure that only this user controls the state directory. The provider signals the processes
@@ -16,6 +18,9 @@ import java.util.List;
  * owner-only.
  */
 final class StateDirectoryGuard {
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
+
   private StateDirectoryGuard() {}
 
   /**
@@ -29,9 +34,7 @@ final class StateDirectoryGuard {
     if (!Files.isDirectory(stateDir)) {
       Files.createDirectories(stateDir.toAbsolutePath().getParent());
       try {
-        Files.createDirectory(
-            stateDir,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        createOwnerOnly(stateDir);
       } catch (FileAlreadyExistsException e) {
         // Created at the same moment by another process; checked below like any other.
       }
@@ -39,16 +42,18 @@ final class StateDirectoryGuard {
     check(stateDir, user);
     for (Path own : List.of(PodDirectory.podsDir(stateDir), PodDirectory.requestsDir(stateDir))) {
       try {
-        Files.createDirectory(
-            own,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        createOwnerOnly(own);
       } catch (FileAlreadyExistsException e) {
         check(own, user);
         // Made by an earlier version with the default mode: the logs in it must not be readable
         // by other users.
-        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(own, OWNER_ONLY);
       }
     }
+  }
+
+  private static void createOwnerOnly(Path directory) throws IOException {
+    Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
   }
 
   private static void check(Path directory, int user) throws IOException {
