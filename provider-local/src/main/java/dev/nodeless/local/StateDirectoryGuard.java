@@ -39,12 +39,22 @@ final class StateDirectoryGuard {
         // Created at the same moment by another process; checked below like any other.
       }
     }
-    check(stateDir, user);
-    for (Path own : List.of(PodDirectory.podsDir(stateDir), PodDirectory.requestsDir(stateDir))) {
+    Path real = stateDir.toRealPath();
+    check(stateDir, real, user);
+    for (Path parent = real.getParent(); parent != null; parent = parent.getParent()) {
+      checkParent(parent, stateDir, user);
+    }
+    for (Path own : List.of(PodDirectory.podsDir(real), PodDirectory.requestsDir(real))) {
+      if (Files.isSymbolicLink(own)) {
+        throw new NodelessException(
+            own
+                + " is a symbolic link, where the local provider keeps files of its own. Fix:"
+                + " remove the link; the provider creates the directory");
+      }
       try {
         createOwnerOnly(own);
       } catch (FileAlreadyExistsException e) {
-        check(own, user);
+        check(own, own, user);
         // Made by an earlier version with the default mode: the logs in it must not be readable
         // by other users.
         Files.setPosixFilePermissions(own, OWNER_ONLY);
@@ -56,13 +66,18 @@ final class StateDirectoryGuard {
     Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
   }
 
-  private static void check(Path directory, int user) throws IOException {
-    int owner = (Integer) Files.getAttribute(directory, "unix:uid");
-    int mode = (Integer) Files.getAttribute(directory, "unix:mode");
+  /**
+   * Checks a directory that the provider writes in: {@code given}, which resolves to {@code real}.
+   */
+  private static void check(Path given, Path real, int user) throws IOException {
+    int owner = (Integer) Files.getAttribute(real, "unix:uid");
+    int mode = (Integer) Files.getAttribute(real, "unix:mode");
+    String link = given.equals(real) ? "" : " (a symbolic link to " + real + ")";
     if (owner != user) {
       throw new NodelessException(
           "the state directory "
-              + directory
+              + given
+              + link
               + " belongs to uid "
               + owner
               + ", not to this user (uid "
@@ -74,11 +89,47 @@ final class StateDirectoryGuard {
     if ((mode & 0022) != 0) {
       throw new NodelessException(
           "the state directory "
-              + directory
+              + given
+              + link
               + " may be written by other users (mode "
               + String.format("%04o", mode & 07777)
-              + "); its files name processes that the local provider signals. Fix: chmod go-w "
-              + directory);
+              + "); its files name processes that the local provider signals. Fix: "
+              + (link.isEmpty()
+                  ? "chmod go-w " + given
+                  : "set local.stateDir (nodeless --state-dir) to a directory of your own"));
+    }
+  }
+
+  /**
+   * Checks a directory above the state directory: another user who may rename entries in it could
+   * replace the state directory. Root's directories pass, and so do directories that others may
+   * write with the sticky bit set, such as /tmp, where only an entry's owner may rename it.
+   */
+  private static void checkParent(Path parent, Path stateDir, int user) throws IOException {
+    int owner = (Integer) Files.getAttribute(parent, "unix:uid");
+    int mode = (Integer) Files.getAttribute(parent, "unix:mode");
+    if (owner != 0 && owner != user) {
+      throw new NodelessException(
+          "the directory "
+              + parent
+              + " above the state directory "
+              + stateDir
+              + " belongs to uid "
+              + owner
+              + ", who could replace the state directory. Fix: set local.stateDir (nodeless"
+              + " --state-dir) to a directory whose parents belong to you or to root");
+    }
+    if ((mode & 0022) != 0 && (mode & 01000) == 0) {
+      throw new NodelessException(
+          "the directory "
+              + parent
+              + " above the state directory "
+              + stateDir
+              + " may be written by other users without the sticky bit (mode "
+              + String.format("%04o", mode & 07777)
+              + "), so they could replace the state directory. Fix: chmod go-w "
+              + parent
+              + ", or set local.stateDir (nodeless --state-dir) elsewhere");
     }
   }
 

@@ -77,6 +77,59 @@ class StateDirectoryGuardTest {
         .hasMessageContaining(pods.toString());
   }
 
+  @Test
+  void symlinkedPodsDirectoryIsRejectedAndLeftAlone() throws Exception {
+    Path target = Files.createDirectory(parent.resolve("elsewhere"));
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path stateDir = Files.createDirectory(parent.resolve("linked-pods"));
+    Files.createSymbolicLink(stateDir.resolve("pods"), target);
+
+    assertThatThrownBy(() -> StateDirectoryGuard.prepare(stateDir))
+        .isInstanceOf(NodelessException.class)
+        .hasMessageContaining("is a symbolic link");
+    assertThat(mode(target)).isEqualTo("rwxr-xr-x");
+  }
+
+  @Test
+  void linkToSharedDirectoryNamesTheLinkNotChmod() throws Exception {
+    Path shared = Files.createDirectory(parent.resolve("shared-target"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path link = Files.createSymbolicLink(parent.resolve("state-link"), shared);
+
+    assertThatThrownBy(() -> StateDirectoryGuard.prepare(link))
+        .isInstanceOf(NodelessException.class)
+        .hasMessageContaining("a symbolic link to " + shared.toRealPath())
+        .hasMessageNotContaining("chmod");
+  }
+
+  @Test
+  void parentOfAnotherUserIsRejected() throws Exception {
+    assumeTrue(LocalValidator.isRoot(), "only root can give a directory away");
+    Path theirs = Files.createDirectory(parent.resolve("their-parent"));
+    Files.setAttribute(theirs, "unix:uid", 65534);
+    Path stateDir = theirs.resolve("state");
+
+    assertThatThrownBy(() -> StateDirectoryGuard.prepare(stateDir))
+        .isInstanceOf(NodelessException.class)
+        .hasMessageContaining("the directory " + theirs.toRealPath())
+        .hasMessageContaining("belongs to uid 65534");
+  }
+
+  @Test
+  void parentOthersMayWriteWithoutStickyBitIsRejected() throws Exception {
+    Path open = Files.createDirectory(parent.resolve("open-parent"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path stateDir = open.resolve("state");
+
+    assertThatThrownBy(() -> StateDirectoryGuard.prepare(stateDir))
+        .isInstanceOf(NodelessException.class)
+        .hasMessageContaining("without the sticky bit (mode 0777)");
+
+    Files.setAttribute(open, "unix:mode", 01777);
+    StateDirectoryGuard.prepare(stateDir);
+    assertThat(mode(stateDir)).isEqualTo("rwx------");
+  }
+
   private static String mode(Path path) throws Exception {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
