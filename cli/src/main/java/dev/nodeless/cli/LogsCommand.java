@@ -26,6 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code nodeless logs}: prints or follows the log of one container. */
@@ -35,6 +36,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = "Prints the log of a container of a pod.")
 final class LogsCommand implements Callable<Integer> {
+  @ParentCommand Main main;
   @Spec CommandSpec spec;
   @Mixin LauncherOptions launcherOptions;
 
@@ -103,7 +105,15 @@ final class LogsCommand implements Callable<Integer> {
         options.sinceTime(Instant.now().minus(since));
       }
       try (InputStream in = launcher.logs(ref, name, options.build())) {
-        copy(in, spec.commandLine().getOut());
+        PrintWriter out = spec.commandLine().getOut();
+        if (main.stdout().isPresent()) {
+          // Byte for byte, as kubectl logs does: a log need not be UTF-8.
+          out.flush();
+          in.transferTo(main.stdout().get());
+          main.stdout().get().flush();
+        } else {
+          copy(in, out);
+        }
       } catch (PodNotFoundException e) {
         throw containerProblem(
             name,

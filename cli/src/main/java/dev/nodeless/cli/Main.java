@@ -3,8 +3,10 @@ package dev.nodeless.cli;
 import dev.nodeless.NodelessException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,17 +57,27 @@ public final class Main implements Runnable {
 
   private final InputStream stdin;
   private final boolean interactive;
+  private final OutputStream stdout;
 
   Main(InputStream stdin, boolean interactive) {
+    this(stdin, interactive, null);
+  }
+
+  /**
+   * @param stdout the byte stream behind the command line's output, where {@code logs} copies a log
+   *     byte for byte; {@code null} to write it as text through the command line's writer
+   */
+  Main(InputStream stdin, boolean interactive, OutputStream stdout) {
     this.stdin = stdin;
     this.interactive = interactive;
+    this.stdout = stdout;
   }
 
   public static void main(String[] args) {
     configureLogging(args);
     // System.console() is non-null only when stdin and stdout are both a terminal. Java 17 has
     // no check for stderr alone, so this approximates "stderr is a terminal".
-    Main main = new Main(System.in, System.console() != null);
+    Main main = new Main(System.in, System.console() != null, System.out);
     System.exit(commandLine(main).execute(args));
   }
 
@@ -83,6 +95,11 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Returns the byte stream behind the output, or empty when there is none. */
+  Optional<OutputStream> stdout() {
+    return Optional.ofNullable(stdout);
   }
 
   /** Returns the standard input, which {@code run -f -} reads. */

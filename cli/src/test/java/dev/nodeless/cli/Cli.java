@@ -30,6 +30,21 @@ final class Cli {
     return run(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), args);
   }
 
+  /** Runs the CLI with a byte stream behind its output, as the real command has; returns it. */
+  static byte[] runForBytes(String... args) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    CommandLine commandLine =
+        Main.commandLine(new Main(InputStream.nullInputStream(), false, bytes));
+    commandLine.setOut(
+        new PrintWriter(new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8), true));
+    commandLine.setErr(new PrintWriter(new StringWriter(), true));
+    int exitCode = commandLine.execute(args);
+    if (exitCode != 0) {
+      throw new AssertionError("exit code " + exitCode + " for " + String.join(" ", args));
+    }
+    return bytes.toByteArray();
+  }
+
   static Result run(InputStream stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -127,6 +127,27 @@ class RunCommandTest {
   }
 
   @Test
+  void logsCopiesBytesThatAreNotUtf8() throws Exception {
+    Path manifest =
+        java.nio.file.Files.writeString(
+            files.resolve("binary.yaml"),
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: binary}
+            spec:
+              restartPolicy: Never
+              containers:
+              - {name: main, image: busybox, command: [sh, -c, "printf '\\\\200\\\\377ok\\\\n'"]}
+            """);
+    assertThat(run(manifest).exitCode()).isZero();
+
+    byte[] log = Cli.runForBytes("logs", "binary", "--state-dir", stateDir.toString());
+
+    assertThat(log).containsExactly((byte) 0x80, (byte) 0xff, 'o', 'k', '\n');
+  }
+
+  @Test
   void rmConflictsWithDetach() {
     Cli.Result result = run(TestFiles.manifest(files, "fail.yaml"), "--rm", "--detach");
 

@@ -139,7 +139,9 @@ final class LogReader extends InputStream {
   }
 
   private void emit(byte[] stored, ByteArrayOutputStream out) {
-    String line = new String(stored, StandardCharsets.UTF_8);
+    // ISO-8859-1 maps each byte to one char and back, so output that is not UTF-8 stays intact;
+    // the timestamps and markers that are parsed are ASCII.
+    String line = new String(stored, StandardCharsets.ISO_8859_1);
     Entry entry = Entry.parse(line);
     if (entry.partial()) {
       if (partial.length() == 0) {
@@ -159,10 +161,10 @@ final class LogReader extends InputStream {
       return;
     }
     if (options.timestamps()) {
-      out.writeBytes(timestamp.getBytes(StandardCharsets.UTF_8));
+      out.writeBytes(timestamp.getBytes(StandardCharsets.ISO_8859_1));
       out.write(' ');
     }
-    out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(text.getBytes(StandardCharsets.ISO_8859_1));
     out.write('\n');
   }
 
@@ -173,9 +175,9 @@ final class LogReader extends InputStream {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     if (options.timestamps()) {
-      out.writeBytes((partialTimestamp + " ").getBytes(StandardCharsets.UTF_8));
+      out.writeBytes((partialTimestamp + " ").getBytes(StandardCharsets.ISO_8859_1));
     }
-    out.writeBytes(partial.toString().getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(partial.toString().getBytes(StandardCharsets.ISO_8859_1));
     partial.setLength(0);
     buffer = out.toByteArray();
     bufferPosition = 0;

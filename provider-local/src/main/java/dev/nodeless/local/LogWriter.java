@@ -111,14 +111,16 @@ final class LogWriter {
           writeLine(out, line, length);
           length = 0;
         } else {
-          if (length == line.length) {
-            line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE));
-          }
-          line[length++] = next;
+          // A full line is written when more of it arrives, so that a line of exactly MAX_LINE
+          // bytes and its newline stay one line.
           if (length == MAX_LINE) {
             writeLine(out, line, length);
             length = 0;
           }
+          if (length == line.length) {
+            line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE));
+          }
+          line[length++] = next;
         }
       }
     }

@@ -50,6 +50,43 @@ class LogsTest extends LocalTestSupport {
   }
 
   @Test
+  void lineOfExactlyMaxLengthStaysOneLine() {
+    PodRef ref =
+        launch(
+            pod(
+                    "max-line",
+                    shell(
+                            "main",
+                            "head -c "
+                                + LogWriter.MAX_LINE
+                                + " /dev/zero | tr '\\0' a; echo; echo next")
+                        .build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .build());
+    awaitPhase(ref, "Succeeded");
+
+    assertThat(logs(ref, "main")).isEqualTo("a".repeat(LogWriter.MAX_LINE) + "\nnext\n");
+  }
+
+  @Test
+  void outputThatIsNotUtf8ComesBackByteForByte() throws Exception {
+    PodRef ref =
+        launch(
+            pod("binary", shell("main", "printf '\\200\\377ok\\n'").build())
+                .editSpec()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .build());
+    awaitPhase(ref, "Succeeded");
+
+    try (java.io.InputStream in = launcher.logs(ref, "main", LogOptions.ofDefaults())) {
+      assertThat(in.readAllBytes()).containsExactly((byte) 0x80, (byte) 0xff, 'o', 'k', '\n');
+    }
+  }
+
+  @Test
   void limitBytesCutsOutput() {
     PodRef ref = finishedPod();
 
