@@ -70,6 +70,7 @@ final class ContainerValidator {
           runtime() + " runs Linux containers",
           "set spec.os.name to linux or remove it");
     }
+    UnappliedFields.pod(spec, runtime(), this::problem);
     if (Boolean.FALSE.equals(spec.getHostUsers())) {
       // TODO: run pods with hostUsers: false in a user namespace (podman --userns=auto).
       problem(
@@ -244,6 +245,7 @@ final class ContainerValidator {
     probe(path + ".startupProbe", container.getStartupProbe(), container);
     probe(path + ".livenessProbe", container.getLivenessProbe(), container);
     probe(path + ".readinessProbe", container.getReadinessProbe(), container);
+    UnappliedFields.container(container, path, runtime(), this::problem);
     if (container.getLifecycle() != null) {
       if (container.getLifecycle().getPostStart() != null
           && container.getLifecycle().getPostStart().getHttpGet() != null) {

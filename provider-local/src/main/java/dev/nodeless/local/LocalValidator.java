@@ -91,6 +91,7 @@ final class LocalValidator {
     if (spec.getHostAliases() != null && !spec.getHostAliases().isEmpty()) {
       hostAliases(spec.getHostAliases());
     }
+    UnappliedFields.pod(spec, "the local provider", this::problem);
     if (Boolean.FALSE.equals(spec.getHostUsers())) {
       problem(
           "spec.hostUsers",
@@ -276,6 +277,7 @@ final class LocalValidator {
           context.getAppArmorProfile() == null ? null : context.getAppArmorProfile().getType(),
           context.getSeLinuxOptions() != null);
     }
+    UnappliedFields.container(container, path, "the local provider", this::problem);
     probe(path + ".startupProbe", container.getStartupProbe(), container);
     probe(path + ".livenessProbe", container.getLivenessProbe(), container);
     probe(path + ".readinessProbe", container.getReadinessProbe(), container);

@@ -72,6 +72,41 @@ class ValidationTest extends LocalTestSupport {
   }
 
   @Test
+  void knownFieldsThatTheProviderIgnoresAreRejected() {
+    Pod pod =
+        pod(
+                "ignored-fields",
+                shell("main", "true")
+                    .withNewLifecycle()
+                    .withStopSignal("SIGUSR1")
+                    .endLifecycle()
+                    .addNewRestartPolicyRule()
+                    .withAction("Restart")
+                    .withNewExitCodes()
+                    .withOperator("In")
+                    .withValues(42)
+                    .endExitCodes()
+                    .endRestartPolicyRule()
+                    .build())
+            .editSpec()
+            .withHostnameOverride("custom-host")
+            .withNewOs()
+            .withName("linux")
+            .endOs()
+            .endSpec()
+            .build();
+
+    List<ValidationProblem> problems = problems(launcher, pod);
+
+    assertThat(problems)
+        .extracting(ValidationProblem::fieldPath)
+        .contains(
+            "spec.hostnameOverride",
+            "spec.containers[0].lifecycle.stopSignal",
+            "spec.containers[0].restartPolicyRules");
+  }
+
+  @Test
   void mountsAreRejectedWithoutNamespaces() {
     PodLauncher restricted = launcher(Map.of(LocalSettings.MOUNT_NAMESPACES, "false"));
     try {
