@@ -21,9 +21,9 @@ public interface ReferenceResolver {
 
   /**
    * Issues a token for a projected {@code serviceAccountToken} volume source, as the kubelet does
-   * through the TokenRequest API. The launcher asks again on {@link PodLauncher#refreshVolumes}
-   * once 80 % of the token's lifetime has passed. The default issues none, so a pod with such a
-   * source fails validation with a problem that names this method.
+   * through the TokenRequest API. The launcher requests a new token on {@link
+   * PodLauncher#refreshVolumes} once 80 % of the token's lifetime has passed. The default issues
+   * none, so a pod with such a source fails validation with a problem that names this method.
    *
    * @param namespace the pod's namespace
    * @param serviceAccountName the pod's {@code spec.serviceAccountName}, {@code default} when unset

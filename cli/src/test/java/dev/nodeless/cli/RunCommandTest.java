@@ -114,8 +114,8 @@ class RunCommandTest {
   void finishedPodsStayUnlessRmIsGiven() {
     Path fail = TestFiles.manifest(files, "fail.yaml");
 
-    Cli.Result kept = run(fail);
-    assertThat(kept.exitCode()).as(kept.toString()).isEqualTo(ExitCodes.FAILED);
+    Cli.Result first = run(fail);
+    assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.FAILED);
     assertThat(Cli.run("ls", "--state-dir", stateDir.toString()).out()).contains("boom");
 
     Cli.Result removed = run(fail, "--rm");

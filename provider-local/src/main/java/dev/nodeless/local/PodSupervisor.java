@@ -1428,8 +1428,8 @@ final class PodSupervisor {
 
   /**
    * Returns the memory limit to enforce, or {@code null}. A limit at or above the memory this JVM
-   * sees (the host's, or its own cgroup's) can never bind, and one near 2^63 bytes is more than a
-   * cgroup takes, so neither is written.
+   * can use (the host's, or its own cgroup's) can never bind, and one near 2^63 bytes is more than
+   * a cgroup takes, so neither is written.
    */
   private static Long memoryLimit(Container container) {
     Quantity quantity = limitOf(container, "memory");
@@ -1461,7 +1461,7 @@ final class PodSupervisor {
     return container.getResources().getLimits().get(resource);
   }
 
-  /** What this JVM can use, read once. */
+  /** The memory and CPUs this JVM can use, read once. */
   private static final class HostCapacity {
     static final long MEMORY_BYTES =
         ((com.sun.management.OperatingSystemMXBean)

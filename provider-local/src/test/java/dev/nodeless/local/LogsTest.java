@@ -71,7 +71,7 @@ class LogsTest extends LocalTestSupport {
   }
 
   @Test
-  void outputThatIsNotUtf8ComesBackByteForByte() throws Exception {
+  void nonUtf8OutputKeptByteForByte() throws Exception {
     PodRef ref =
         launch(
             pod("binary", shell("main", "printf '\\200\\377ok\\n'").build())

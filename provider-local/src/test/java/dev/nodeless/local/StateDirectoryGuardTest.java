@@ -91,7 +91,7 @@ class StateDirectoryGuardTest {
   }
 
   @Test
-  void linkToSharedDirectoryNamesTheLinkNotChmod() throws Exception {
+  void sharedLinkTargetIsNamed() throws Exception {
     Path shared = Files.createDirectory(parent.resolve("shared-target"));
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path link = Files.createSymbolicLink(parent.resolve("state-link"), shared);
@@ -116,7 +116,7 @@ class StateDirectoryGuardTest {
   }
 
   @Test
-  void parentOthersMayWriteWithoutStickyBitIsRejected() throws Exception {
+  void openParentWithoutStickyRejected() throws Exception {
     Path open = Files.createDirectory(parent.resolve("open-parent"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path stateDir = open.resolve("state");
