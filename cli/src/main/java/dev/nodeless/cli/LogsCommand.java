@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -107,10 +108,9 @@ final class LogsCommand implements Callable<Integer> {
       try (InputStream in = launcher.logs(ref, name, options.build())) {
         PrintWriter out = spec.commandLine().getOut();
         if (main.stdout().isPresent()) {
-          // Byte for byte, as kubectl logs does: a log need not be UTF-8.
+          // Byte for byte, as kubectl logs does, because a log need not be UTF-8.
           out.flush();
-          in.transferTo(main.stdout().get());
-          main.stdout().get().flush();
+          copyBytes(in, main.stdout().get());
         } else {
           copy(in, out);
         }
@@ -125,6 +125,15 @@ final class LogsCommand implements Callable<Integer> {
         throw new UncheckedIOException(e);
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /** Copies the log, flushing each chunk, so that {@code -f} shows lines as they arrive. */
+  private static void copyBytes(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[8192];
+    for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+      out.write(buffer, 0, read);
+      out.flush();
     }
   }
 

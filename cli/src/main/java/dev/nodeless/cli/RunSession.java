@@ -236,7 +236,9 @@ final class RunSession implements AutoCloseable {
     launcher.close();
   }
 
-  /** Makes {@link #stopForSignal} also remove the pods that had finished, as {@code --rm} asks. */
+  /**
+   * Makes {@link #stopForSignal} also remove the pods that had finished, as {@code --rm} requests.
+   */
   void removeWhenStopped() {
     removeWhenStopped = true;
   }

@@ -134,9 +134,10 @@ final class EventLoop implements AutoCloseable {
   }
 
   private void wake() {
-    byte[] one = {1, 0, 0, 0, 0, 0, 0, 0};
+    // eventfd adds the 8-byte value to its counter, and any count above 0 wakes the loop.
+    byte[] increment = {1, 0, 0, 0, 0, 0, 0, 0};
     try {
-      libc.write(wakeup, one, 8);
+      libc.write(wakeup, increment, 8);
     } catch (LastErrorException e) {
       LOG.warn("Cannot wake the event loop: {}", libc.strerror(e.getErrorCode()));
     }

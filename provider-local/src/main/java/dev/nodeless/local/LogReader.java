@@ -139,8 +139,8 @@ final class LogReader extends InputStream {
   }
 
   private void emit(byte[] stored, ByteArrayOutputStream out) {
-    // ISO-8859-1 maps each byte to one char and back, so output that is not UTF-8 stays intact;
-    // the timestamps and markers that are parsed are ASCII.
+    // ISO-8859-1 maps each byte to one char and back, so output that is not UTF-8 stays intact.
+    // The timestamps and markers parsed here are ASCII, which it reads the same way.
     String line = new String(stored, StandardCharsets.ISO_8859_1);
     Entry entry = Entry.parse(line);
     if (entry.partial()) {

@@ -67,16 +67,16 @@ final class StateDirectoryGuard {
   }
 
   /**
-   * Checks a directory that the provider writes in: {@code given}, which resolves to {@code real}.
+   * Checks a directory that the provider writes in: {@code path}, which resolves to {@code real}.
    */
-  private static void check(Path given, Path real, int user) throws IOException {
+  private static void check(Path path, Path real, int user) throws IOException {
     int owner = (Integer) Files.getAttribute(real, "unix:uid");
     int mode = (Integer) Files.getAttribute(real, "unix:mode");
-    String link = given.equals(real) ? "" : " (a symbolic link to " + real + ")";
+    String link = path.equals(real) ? "" : " (a symbolic link to " + real + ")";
     if (owner != user) {
       throw new NodelessException(
           "the state directory "
-              + given
+              + path
               + link
               + " belongs to uid "
               + owner
@@ -89,13 +89,13 @@ final class StateDirectoryGuard {
     if ((mode & 0022) != 0) {
       throw new NodelessException(
           "the state directory "
-              + given
+              + path
               + link
               + " may be written by other users (mode "
               + String.format("%04o", mode & 07777)
               + "); its files name processes that the local provider signals. Fix: "
               + (link.isEmpty()
-                  ? "chmod go-w " + given
+                  ? "chmod go-w " + path
                   : "set local.stateDir (nodeless --state-dir) to a directory of your own"));
     }
   }

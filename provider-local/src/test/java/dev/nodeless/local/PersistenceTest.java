@@ -80,7 +80,7 @@ class PersistenceTest extends LocalTestSupport {
       assertThat(container(status, "main").getState().getTerminated().getExitCode()).isEqualTo(137);
       await().atMost(Duration.ofSeconds(10)).until(() -> processesOf(token).isEmpty());
       assertThat(logs(second, ref)).isEqualTo("hello from child\n");
-      // Removed during the recovery itself, not by a timer that a short-lived caller never sees.
+      // Removed during the recovery itself, not by a timer that a short-lived caller never runs.
       assertThat(cgroups).allSatisfy(cgroup -> assertThat(cgroup).doesNotExist());
     } finally {
       second.close();
